@@ -1,0 +1,163 @@
+/// The stored form of an asset: attributes and its labels in one value under
+/// (namespace, ordinal), so reading an asset with its labels is one lookup.
+///
+/// Layout (version 1): `version u8, flags u8, key, created varint, updated varint, name,
+/// [assetType], [metadata], labelCount varint, labels…`. The key is an 8-byte LE int64 or
+/// two length-prefixed strings; a label is `varint(id << 1 | hasWeight)` then an 8-byte
+/// double when it has a weight. Labels come last so a label change rewrites only the tail.
+struct AssetRecord: Hashable {
+    var key: AssetKey
+    var name: String
+    var assetType: String?
+    var createdAt: Int64
+    var updatedAt: Int64
+    var metadata: [UInt8]?
+    var labels: [StoredLabel]
+
+    struct StoredLabel: Hashable {
+        var id: UInt32
+        var weight: Double?
+    }
+
+    static let version: UInt8 = 1
+
+    private enum Flag {
+        static let typedKey: UInt8 = 1
+        static let hasAssetType: UInt8 = 2
+        static let hasMetadata: UInt8 = 4
+    }
+
+    func encoded() -> [UInt8] {
+        var writer = ByteWriter(capacity: 48 + name.utf8.count + labels.count * 3)
+        var flags: UInt8 = 0
+        if case .typed = key { flags |= Flag.typedKey }
+        if assetType != nil { flags |= Flag.hasAssetType }
+        if metadata != nil { flags |= Flag.hasMetadata }
+        writer.append(Self.version)
+        writer.append(flags)
+        switch key {
+        case .id(let id): writer.appendLittleEndian(UInt64(bitPattern: id))
+        case .typed(let type, let id):
+            writer.appendLengthPrefixed(type)
+            writer.appendLengthPrefixed(id)
+        }
+        writer.appendSignedVarint(createdAt)
+        writer.appendSignedVarint(updatedAt)
+        writer.appendLengthPrefixed(name)
+        if let assetType { writer.appendLengthPrefixed(assetType) }
+        if let metadata { writer.appendLengthPrefixed(metadata) }
+        Self.appendLabels(labels, to: &writer)
+        return writer.bytes
+    }
+
+    static func appendLabels(_ labels: [StoredLabel], to writer: inout ByteWriter) {
+        writer.appendVarint(UInt64(labels.count))
+        for label in labels {
+            writer.appendVarint(UInt64(label.id) << 1 | (label.weight == nil ? 0 : 1))
+            if let weight = label.weight { writer.append(weight) }
+        }
+    }
+
+    init(
+        key: AssetKey, name: String, assetType: String?, createdAt: Int64, updatedAt: Int64, metadata: [UInt8]?,
+        labels: [StoredLabel]
+    ) {
+        self.key = key
+        self.name = name
+        self.assetType = assetType
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.metadata = metadata
+        self.labels = labels
+    }
+
+    init(decoding raw: UnsafeRawBufferPointer) throws(LabelIndexError) {
+        var reader = ByteReader(raw)
+        let flags = try Self.readHeader(&reader)
+        if flags & Flag.typedKey != 0 {
+            let type = try reader.readLengthPrefixedString()
+            let id = try reader.readLengthPrefixedString()
+            key = .typed(type: type, id: id)
+        } else {
+            key = .id(Int64(bitPattern: try reader.readLittleEndianUInt64()))
+        }
+        createdAt = try reader.readSignedVarint()
+        updatedAt = try reader.readSignedVarint()
+        name = try reader.readLengthPrefixedString()
+        assetType = flags & Flag.hasAssetType != 0 ? try reader.readLengthPrefixedString() : nil
+        metadata = flags & Flag.hasMetadata != 0 ? Array(try reader.readLengthPrefixedBytes()) : nil
+        labels = try Self.readLabels(&reader)
+        if !reader.isAtEnd { throw .corrupted("trailing bytes after an asset record") }
+    }
+
+    /// Only the labels, skipping the attributes (the hot path of label reads and writes).
+    static func decodeLabels(_ raw: UnsafeRawBufferPointer) throws(LabelIndexError) -> [StoredLabel] {
+        var reader = ByteReader(raw)
+        try skipToLabels(&reader)
+        return try readLabels(&reader)
+    }
+
+    /// The record with its label section replaced and `updatedAt` set, reusing the stored
+    /// attribute bytes as they are.
+    static func replacingLabels(
+        in raw: UnsafeRawBufferPointer, with labels: [StoredLabel], updatedAt: Int64
+    ) throws(LabelIndexError) -> [UInt8] {
+        var reader = ByteReader(raw)
+        let flags = try readHeader(&reader)
+        try skipKey(&reader, flags: flags)
+        _ = try reader.readSignedVarint()  // createdAt, kept as stored
+        let updatedStart = reader.offset
+        _ = try reader.readSignedVarint()
+        let attributesStart = reader.offset
+        try skipAttributes(&reader, flags: flags)
+        var writer = ByteWriter(capacity: raw.count + 8)
+        writer.bytes.append(contentsOf: raw[0..<updatedStart])
+        writer.appendSignedVarint(updatedAt)
+        writer.bytes.append(contentsOf: raw[attributesStart..<reader.offset])
+        appendLabels(labels, to: &writer)
+        return writer.bytes
+    }
+
+    private static func readHeader(_ reader: inout ByteReader) throws(LabelIndexError) -> UInt8 {
+        let version = try reader.readByte()
+        guard version == Self.version else { throw .corrupted("asset record version \(version)") }
+        return try reader.readByte()
+    }
+
+    private static func skipKey(_ reader: inout ByteReader, flags: UInt8) throws(LabelIndexError) {
+        if flags & Flag.typedKey != 0 {
+            try reader.skipLengthPrefixed()
+            try reader.skipLengthPrefixed()
+        } else {
+            _ = try reader.readBytes(8)
+        }
+    }
+
+    private static func skipAttributes(_ reader: inout ByteReader, flags: UInt8) throws(LabelIndexError) {
+        try reader.skipLengthPrefixed()
+        if flags & Flag.hasAssetType != 0 { try reader.skipLengthPrefixed() }
+        if flags & Flag.hasMetadata != 0 { try reader.skipLengthPrefixed() }
+    }
+
+    private static func skipToLabels(_ reader: inout ByteReader) throws(LabelIndexError) {
+        let flags = try readHeader(&reader)
+        try skipKey(&reader, flags: flags)
+        _ = try reader.readSignedVarint()
+        _ = try reader.readSignedVarint()
+        try skipAttributes(&reader, flags: flags)
+    }
+
+    private static func readLabels(_ reader: inout ByteReader) throws(LabelIndexError) -> [StoredLabel] {
+        let count = try reader.readVarint()
+        guard count <= UInt64(reader.remaining) else { throw .corrupted("label count past the end of the record") }
+        var labels = [StoredLabel]()
+        labels.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let tagged = try reader.readVarint()
+            guard tagged >> 1 <= UInt64(UInt32.max) else { throw .corrupted("label id out of range") }
+            let weight = tagged & 1 == 1 ? try reader.readDouble() : nil
+            labels.append(StoredLabel(id: UInt32(tagged >> 1), weight: weight))
+        }
+        return labels
+    }
+}

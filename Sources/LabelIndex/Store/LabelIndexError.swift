@@ -1,0 +1,78 @@
+import LMDB
+
+/// What went wrong. Every failed operation leaves the database as it was before the
+/// transaction: errors thrown inside `write` roll the whole transaction back.
+public enum LabelIndexError: Error, Hashable, Sendable {
+    /// Why a name (label, namespace, asset type or string id) was rejected.
+    public enum NameViolation: Hashable, Sendable {
+        case empty
+        case tooLong(bytes: Int, limit: Int)
+        case controlCharacter(offset: Int)
+    }
+
+    case invalidLabelName(String, NameViolation)
+    case invalidNamespaceName(String, NameViolation)
+    case invalidAssetKey(AssetKey, NameViolation)
+    case invalidAssetType(String, NameViolation)
+    /// A value (asset name, metadata) is larger than its limit.
+    case valueTooLarge(field: String, bytes: Int, limit: Int)
+    /// Weights must be finite numbers.
+    case invalidWeight(Double)
+    case assetNotFound(AssetKey)
+    case labelNotFound(LabelID)
+    case labelNameNotFound(String)
+    case labelAlreadyExists(String)
+    /// Moving `label` under `parent` would make it its own ancestor.
+    case hierarchyCycle(label: LabelID, parent: LabelID)
+    /// The hierarchy would be deeper than `limit` levels.
+    case hierarchyTooDeep(limit: Int)
+    /// The namespace ran out of label ids (2³² − 16 creations).
+    case labelIDsExhausted
+    /// Every one of the namespace's ordinals is in use by a live asset.
+    case assetCapacityReached(limit: Int)
+    /// Stored bytes that do not decode: the file was damaged or written by something else.
+    case corrupted(String)
+    /// The database was created by an incompatible version of LabelIndex.
+    case unsupportedSchema(found: UInt32, supported: UInt32)
+    case storage(LMDBError)
+}
+
+extension LabelIndexError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidLabelName(let name, let violation): "invalid label name \(quoted(name)): \(violation)"
+        case .invalidNamespaceName(let name, let violation): "invalid namespace name \(quoted(name)): \(violation)"
+        case .invalidAssetKey(let key, let violation): "invalid asset key \(quoted(key.description)): \(violation)"
+        case .invalidAssetType(let type, let violation): "invalid asset type \(quoted(type)): \(violation)"
+        case .valueTooLarge(let field, let bytes, let limit): "\(field) is \(bytes) bytes; the limit is \(limit)"
+        case .invalidWeight(let weight): "weight \(weight) is not a finite number"
+        case .assetNotFound(let key): "asset \(key) not found"
+        case .labelNotFound(let id): "label \(id) not found"
+        case .labelNameNotFound(let name): "label \(quoted(name)) not found"
+        case .labelAlreadyExists(let name): "a label named \(quoted(name)) already exists"
+        case .hierarchyCycle(let label, let parent): "moving label \(label) under \(parent) would create a cycle"
+        case .hierarchyTooDeep(let limit): "the label hierarchy would be deeper than \(limit) levels"
+        case .labelIDsExhausted: "the namespace has no label ids left"
+        case .assetCapacityReached(let limit): "the namespace holds its maximum of \(limit) assets"
+        case .corrupted(let detail): "stored data is corrupted: \(detail)"
+        case .unsupportedSchema(let found, let supported):
+            "database schema version \(found) is not supported (this build reads version \(supported))"
+        case .storage(let error): error.description
+        }
+    }
+}
+
+extension LabelIndexError.NameViolation: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .empty: "it is empty"
+        case .tooLong(let bytes, let limit): "it is \(bytes) UTF-8 bytes long; the limit is \(limit)"
+        case .controlCharacter(let offset): "it contains a control character at byte \(offset)"
+        }
+    }
+}
+
+private func quoted(_ text: String) -> String {
+    let shown = text.utf8.count > 80 ? String(text.prefix(77)) + "…" : text
+    return "\"\(shown)\""
+}

@@ -1,0 +1,146 @@
+import LMDB
+
+extension NamespaceReader {
+    // MARK: Label definitions
+
+    public func label(_ labelID: LabelID) throws -> Label? {
+        guard let stored = try labelRecord(labelID.rawValue) else { return nil }
+        return try makeLabel(stored, id: labelID.rawValue)
+    }
+
+    public func label(named name: String) throws -> Label? {
+        guard let labelID = try lookupLabelID(name) else { return nil }
+        return try label(LabelID(labelID))
+    }
+
+    /// The id of the label with this exact name.
+    public func labelID(named name: String) throws -> LabelID? {
+        try lookupLabelID(name).map { LabelID($0) }
+    }
+
+    /// Every label, in id (creation) order.
+    public func labels() throws -> [Label] {
+        var result: [Label] = []
+        try transaction.withCursor(on: schema.labels) { cursor in
+            try Keys.namespace(id).withUnsafeBytes { prefix in
+                var op = CursorOperation.setRange(prefix)
+                while let entry = try cursor.get(op, { key, value -> (UInt32, LabelRecord)? in
+                    guard key.count == 8, key.starts(with: prefix) else { return nil }
+                    return (Keys.readBigEndianUInt32(key, at: 4), try LabelRecord(decoding: value))
+                }), let (labelID, stored) = entry {
+                    result.append(try makeLabel(stored, id: labelID))
+                    op = .next
+                }
+            }
+        }
+        return result
+    }
+
+    /// Labels whose names start with `prefix`, in name (byte) order: a range scan of the name
+    /// index, so its cost follows the number of matches, not the number of labels.
+    public func labelIDs(withPrefix prefix: String) throws -> [LabelID] {
+        var result: [LabelID] = []
+        try transaction.withCursor(on: schema.labelNames) { cursor in
+            try Keys.labelName(id, prefix).withUnsafeBytes { start in
+                var op = CursorOperation.setRange(start)
+                while let labelID = try cursor.get(op, { key, value -> UInt32? in
+                    guard key.starts(with: start), value.count == 4 else { return nil }
+                    return Keys.readBigEndianUInt32(value)
+                }) ?? nil {
+                    result.append(LabelID(labelID))
+                    op = .next
+                }
+            }
+        }
+        return result
+    }
+
+    public func labels(withPrefix prefix: String) throws -> [Label] {
+        try labelIDs(withPrefix: prefix).compactMap { try label($0) }
+    }
+
+    // MARK: Hierarchy
+
+    /// The direct children of `parent` (of the root when `nil`), in id order.
+    public func children(of parent: LabelID?) throws -> [Label] {
+        try childIDs(of: parent?.rawValue ?? 0).compactMap { try label(LabelID($0)) }
+    }
+
+    /// Every label below `label`, breadth first.
+    public func descendants(of label: LabelID) throws -> [LabelID] {
+        var result: [LabelID] = []
+        var frontier = [label.rawValue]
+        while !frontier.isEmpty {
+            var next: [UInt32] = []
+            for parent in frontier {
+                let children = try childIDs(of: parent)
+                result.append(contentsOf: children.map { LabelID($0) })
+                next.append(contentsOf: children)
+            }
+            frontier = next
+        }
+        return result
+    }
+
+    /// The label's parent, grandparent, …, up to its root.
+    public func ancestors(of label: LabelID) throws -> [LabelID] {
+        var result: [LabelID] = []
+        var current = try labelRecord(label.rawValue)?.parent
+        while let parent = current {
+            result.append(LabelID(parent))
+            guard result.count <= store.options.maxHierarchyDepth else {
+                throw LabelIndexError.corrupted("label hierarchy cycle above label \(label)")
+            }
+            current = try labelRecord(parent)?.parent
+        }
+        return result
+    }
+
+    /// The whole hierarchy: root labels with their subtrees, children in id order.
+    public func labelTree() throws -> [LabelNode] {
+        let all = try labels()
+        var childrenByParent: [UInt32: [Label]] = [:]
+        for label in all { childrenByParent[label.parent?.rawValue ?? 0, default: []].append(label) }
+        // Depth is capped at write time, so this recursion is bounded by maxHierarchyDepth.
+        func nodes(under parent: UInt32) -> [LabelNode] {
+            (childrenByParent[parent] ?? []).map { LabelNode(label: $0, children: nodes(under: $0.id.rawValue)) }
+        }
+        return nodes(under: 0)
+    }
+
+    // MARK: Internals
+
+    func labelRecord(_ labelID: UInt32) throws -> LabelRecord? {
+        try Keys.pair(id, labelID).withUnsafeBytes { key in
+            try transaction.withValue(in: schema.labels, forKey: key) { try LabelRecord(decoding: $0) }
+        }
+    }
+
+    func lookupLabelID(_ name: String) throws -> UInt32? {
+        try transaction.withValue(in: schema.labelNames, forKey: Keys.labelName(id, name)) { raw in
+            raw.count == 4 ? Keys.readBigEndianUInt32(raw) : nil
+        } ?? nil
+    }
+
+    func makeLabel(_ stored: LabelRecord, id labelID: UInt32) throws -> Label {
+        Label(
+            id: LabelID(labelID), name: stored.name, color: LabelColor(rgb: stored.color),
+            parent: stored.parent.map { LabelID($0) }, weight: stored.weight, createdAt: Clock.date(stored.createdAt),
+            updatedAt: Clock.date(stored.updatedAt), assetCount: try count(of: labelID))
+    }
+
+    /// Children ids of `parent` (0 = root), read a page at a time with `MDB_GET_MULTIPLE`.
+    func childIDs(of parent: UInt32) throws -> [UInt32] {
+        try transaction.withCursor(on: schema.children) { cursor in
+            try Keys.pair(id, parent).withUnsafeBytes { key in
+                var result: [UInt32] = []
+                try cursor.forEachDuplicatePage(ofKey: key) { values in
+                    for offset in stride(from: 0, to: values.count, by: 4) {
+                        result.append(values.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                    }
+                }
+                return result
+            }
+        }
+    }
+}

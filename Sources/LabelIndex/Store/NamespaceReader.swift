@@ -1,0 +1,206 @@
+import Foundation
+import LMDB
+import Roaring
+
+/// Everything stored in one namespace, read inside one transaction: from a `Snapshot`, or
+/// through a `NamespaceWriter`, where it also sees the transaction's own changes.
+public class NamespaceReader {
+    public let namespace: Namespace
+    let store: LabelStore
+    let transaction: Transaction
+    /// The shared decoded-chunk cache; only snapshots use it (see `ChunkCache`).
+    let cache: ChunkCache?
+    var record: NamespaceRecord
+    /// Label names resolved by a writer, which may not fill the shared cache.
+    var labelNameMemo: [UInt32: String] = [:]
+
+    init(namespace: Namespace, record: NamespaceRecord, store: LabelStore, transaction: Transaction, cache: ChunkCache?) {
+        self.namespace = namespace
+        self.record = record
+        self.store = store
+        self.transaction = transaction
+        self.cache = cache
+    }
+
+    var schema: Schema { store.schema }
+    var id: UInt32 { record.id }
+
+    // MARK: Totals
+
+    public var assetCount: Int { Int(record.assetCount) }
+    public var labelCount: Int { Int(record.labelCount) }
+    /// Number of (asset, label) pairs: the sum of the label counts (one scan of the counters).
+    public func pairCount() throws -> Int {
+        try prepareForStreaming()
+        var total = 0
+        try transaction.withCursor(on: schema.postings) { cursor in
+            try Keys.namespace(id).withUnsafeBytes { prefix in
+                var op = CursorOperation.setRange(prefix)
+                while let more = try cursor.get(op, { key, value -> Bool in
+                    guard key.starts(with: prefix) else { return false }
+                    if key.count == 8, let list = PostingList(rawValue: Keys.readBigEndianUInt32(key, at: 4)),
+                        case .label = list, value.count == 8
+                    {
+                        total += Int(UInt64(littleEndian: value.loadUnaligned(as: UInt64.self)))
+                    }
+                    return true
+                }), more {
+                    op = .next
+                }
+            }
+        }
+        return total
+    }
+
+    // MARK: Assets
+
+    /// The ordinal of the asset with this key, or `nil` when there is none.
+    public func ordinal(of key: AssetKey) throws -> AssetOrdinal? {
+        try lookupOrdinal(key).map { AssetOrdinal($0) }
+    }
+
+    public func contains(_ key: AssetKey) throws -> Bool { try lookupOrdinal(key) != nil }
+
+    public func asset(_ key: AssetKey) throws -> Asset? {
+        guard let ordinal = try lookupOrdinal(key) else { return nil }
+        return try asset(at: AssetOrdinal(ordinal))
+    }
+
+    public func asset(at ordinal: AssetOrdinal) throws -> Asset? {
+        guard let stored = try assetRecord(ordinal.rawValue) else { return nil }
+        return try makeAsset(stored, ordinal: ordinal.rawValue)
+    }
+
+    /// The labels of an asset in their stored order, or `nil` when the asset does not exist.
+    public func labels(of key: AssetKey) throws -> [AssetLabel]? {
+        guard let ordinal = try lookupOrdinal(key), let stored = try storedLabels(ordinal) else { return nil }
+        return try resolve(stored)
+    }
+
+    /// The label ids (with weights) of the asset at `ordinal`, without resolving names.
+    public func labelIDs(at ordinal: AssetOrdinal) throws -> [(id: LabelID, weight: Double?)]? {
+        try storedLabels(ordinal.rawValue)?.map { (LabelID($0.id), $0.weight) }
+    }
+
+    /// Assets in ordinal (creation) order, starting after `ordinal`.
+    public func assets(after ordinal: AssetOrdinal? = nil, limit: Int) throws -> [Asset] {
+        guard limit > 0 else { return [] }
+        let start = ordinal.map { UInt64($0.rawValue) + 1 } ?? 0
+        guard start <= UInt64(UInt32.max) else { return [] }
+        var stored: [(UInt32, AssetRecord)] = []
+        try transaction.withCursor(on: schema.records) { cursor in
+            try Keys.pair(id, UInt32(start)).withUnsafeBytes { from in
+                var op = CursorOperation.setRange(from)
+                while stored.count < limit,
+                    let entry = try cursor.get(op, { key, value -> (UInt32, AssetRecord)? in
+                        guard key.count == 8, Keys.readBigEndianUInt32(key) == id else { return nil }
+                        return (Keys.readBigEndianUInt32(key, at: 4), try AssetRecord(decoding: value))
+                    }), let entry
+                {
+                    stored.append(entry)
+                    op = .next
+                }
+            }
+        }
+        return try stored.map { try makeAsset($0.1, ordinal: $0.0) }
+    }
+
+    /// The assets at these ordinals, in the order given; ordinals without an asset are skipped.
+    public func assets(at ordinals: [AssetOrdinal]) throws -> [Asset] {
+        try ordinals.compactMap { try asset(at: $0) }
+    }
+
+    // MARK: Postings primitives (writers override these to see their buffered changes)
+
+    /// The cardinality of a list, from the counts kept current by every write.
+    func count(of list: UInt32) throws -> Int {
+        try Counts.load(namespace: id, list: list, in: transaction, schema: schema)
+    }
+
+    /// One chunk of a list, or `nil` when the list has no ordinal in that block.
+    func chunk(list: UInt32, block: UInt16) throws -> RoaringBitmap? {
+        try Keys.chunk(id, list, block).withUnsafeBytes { key in
+            try transaction.withValue(in: schema.postings, forKey: key) { raw in
+                try decodeChunk(raw, list: list, block: block)
+            }
+        }
+    }
+
+    /// Called before reading postings straight from LMDB (streams); writers flush here.
+    func prepareForStreaming() throws {}
+
+    func decodeChunk(_ raw: UnsafeRawBufferPointer, list: UInt32, block: UInt16) throws -> RoaringBitmap {
+        guard let cache else { return try PostingsChunk.decode(raw) }
+        let version = try PostingsChunk.version(of: raw)
+        let key = ChunkCache.Key(namespace: id, list: list, block: block)
+        if let hit = cache.bitmap(for: key, version: version) { return hit }
+        let bitmap = try PostingsChunk.decode(raw)
+        cache.insert(bitmap, for: key, version: version)
+        return bitmap
+    }
+
+    // MARK: Records
+
+    func lookupOrdinal(_ key: AssetKey) throws -> UInt32? {
+        switch key {
+        case .id(let assetID):
+            return try transaction.withCursor(on: schema.intKeys) { cursor in
+                try Keys.namespace(id).withUnsafeBytes { nsKey in
+                    let probe = [UInt8](bytesOf: Keys.intAssetEntry(id: assetID, ordinal: 0))
+                    return try probe.withUnsafeBytes { probeBytes in
+                        try cursor.get(.getBothRange(nsKey, probeBytes)) { _, value -> UInt32? in
+                            let entry = Keys.decodeIntAssetEntry(value)
+                            return entry.id == assetID ? entry.ordinal : nil
+                        } ?? nil
+                    }
+                }
+            }
+        case .typed(let type, let stringID):
+            return try transaction.withValue(in: schema.typedKeys, forKey: Keys.typedAsset(id, type: type, id: stringID)) {
+                raw in raw.count == 4 ? Keys.readBigEndianUInt32(raw) : nil
+            } ?? nil
+        }
+    }
+
+    func assetRecord(_ ordinal: UInt32) throws -> AssetRecord? {
+        try Keys.pair(id, ordinal).withUnsafeBytes { key in
+            try transaction.withValue(in: schema.records, forKey: key) { try AssetRecord(decoding: $0) }
+        }
+    }
+
+    func storedLabels(_ ordinal: UInt32) throws -> [AssetRecord.StoredLabel]? {
+        try Keys.pair(id, ordinal).withUnsafeBytes { key in
+            try transaction.withValue(in: schema.records, forKey: key) { try AssetRecord.decodeLabels($0) }
+        }
+    }
+
+    func makeAsset(_ stored: AssetRecord, ordinal: UInt32) throws -> Asset {
+        Asset(
+            key: stored.key, ordinal: AssetOrdinal(ordinal), name: stored.name, assetType: stored.assetType,
+            createdAt: Clock.date(stored.createdAt), updatedAt: Clock.date(stored.updatedAt), metadata: stored.metadata,
+            labels: try resolve(stored.labels))
+    }
+
+    func resolve(_ stored: [AssetRecord.StoredLabel]) throws -> [AssetLabel] {
+        try stored.map { AssetLabel(id: LabelID($0.id), name: try labelName($0.id), weight: $0.weight) }
+    }
+
+    func labelName(_ labelID: UInt32) throws -> String {
+        let names = store.labelNames
+        if let name = names.name(of: labelID, namespace: id, generation: record.labelGeneration) { return name }
+        if let name = labelNameMemo[labelID] { return name }
+        guard let label = try labelRecord(labelID) else {
+            throw LabelIndexError.corrupted("asset refers to missing label \(labelID)")
+        }
+        if fillsSharedCaches {
+            names.insert(label.name, for: labelID, namespace: id, generation: record.labelGeneration)
+        } else {
+            labelNameMemo[labelID] = label.name
+        }
+        return label.name
+    }
+
+    /// Whether this reader's data is committed (a snapshot), so it may fill the caches that
+    /// all readers share.
+    var fillsSharedCaches: Bool { cache != nil || !(transaction is WriteTransaction) }
+}
