@@ -23,7 +23,8 @@ let package = Package(
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"]),
-        .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring"]),
+        .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring", "labelindex-crash-writer"]),
+        .executableTarget(name: "labelindex-crash-writer", dependencies: ["LabelIndex"], path: "Tests/CrashWriter"),
         .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery"]),
         .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),

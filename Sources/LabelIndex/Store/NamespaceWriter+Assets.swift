@@ -65,10 +65,15 @@ extension NamespaceWriter {
     /// result, say); ordinals without an asset are skipped. Returns how many assets changed.
     @discardableResult
     public func apply(_ change: LabelChange, toOrdinals ordinals: RoaringBitmap) throws -> Int {
-        let resolved = try resolve(change)
+        // Resolved on the first live asset, so a change that reaches no asset creates no label.
+        var resolved: ResolvedChange?
         var changed = 0
-        for ordinal in ordinals where try modifyLabels(of: ordinal, { resolved.apply(to: &$0) }) {
-            changed += 1
+        for ordinal in ordinals {
+            let modified = try modifyLabels(of: ordinal) { labels in
+                if resolved == nil { resolved = try resolve(change) }
+                resolved?.apply(to: &labels)
+            }
+            if modified { changed += 1 }
         }
         return changed
     }
