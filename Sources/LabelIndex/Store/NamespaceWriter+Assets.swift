@@ -12,15 +12,7 @@ extension NamespaceWriter {
         let now = Clock.nowMilliseconds()
         let updatedAt = attributes.updatedAt.map(Clock.milliseconds) ?? now
         if let ordinal = try lookupOrdinal(key) {
-            guard var stored = try assetRecord(ordinal) else {
-                throw LabelIndexError.corrupted("asset \(key) has an ordinal but no record")
-            }
-            stored.name = attributes.name
-            stored.assetType = attributes.assetType
-            stored.metadata = attributes.metadata
-            stored.updatedAt = updatedAt
-            if let createdAt = attributes.createdAt { stored.createdAt = Clock.milliseconds(createdAt) }
-            try putRecord(stored.encoded(), at: ordinal)
+            try updateAttributes(at: ordinal, attributes, updatedAt: updatedAt)
             return .updated(AssetOrdinal(ordinal))
         }
         let ordinal = try allocateOrdinal()
@@ -89,9 +81,9 @@ extension NamespaceWriter {
     /// every postings list, the `labelled` set and the pair count in step. Returns whether
     /// anything changed; false (and nothing written) for an ordinal without an asset.
     @discardableResult
-    func modifyLabels(of ordinal: UInt32, _ transform: (inout [AssetRecord.StoredLabel]) throws -> Void) throws
-        -> Bool
-    {
+    func modifyLabels(
+        of ordinal: UInt32, updatedAt: Int64? = nil, _ transform: (inout [AssetRecord.StoredLabel]) throws -> Void
+    ) throws -> Bool {
         // Copied out: a borrowed pointer into a write transaction's pages may not survive the
         // writes that follow.
         guard let stored = try Keys.pair(id, ordinal).withUnsafeBytes({ try transaction.value(in: schema.records, forKey: $0) })
@@ -112,10 +104,24 @@ extension NamespaceWriter {
             }
         }
         let updated = try stored.withUnsafeBytes {
-            try AssetRecord.replacingLabels(in: $0, with: new, updatedAt: Clock.nowMilliseconds())
+            try AssetRecord.replacingLabels(in: $0, with: new, updatedAt: updatedAt ?? Clock.nowMilliseconds())
         }
         try putRecord(updated, at: ordinal)
         return true
+    }
+
+    /// Replaces the attributes of the asset at `ordinal`, keeping its labels (and its creation
+    /// time unless `attributes` sets one).
+    func updateAttributes(at ordinal: UInt32, _ attributes: AssetAttributes, updatedAt: Int64) throws {
+        guard var stored = try assetRecord(ordinal) else {
+            throw LabelIndexError.corrupted("ordinal \(ordinal) has no asset record")
+        }
+        stored.name = attributes.name
+        stored.assetType = attributes.assetType
+        stored.metadata = attributes.metadata
+        stored.updatedAt = updatedAt
+        if let createdAt = attributes.createdAt { stored.createdAt = Clock.milliseconds(createdAt) }
+        try putRecord(stored.encoded(), at: ordinal)
     }
 
     func putRecord(_ bytes: [UInt8], at ordinal: UInt32) throws {
@@ -179,7 +185,7 @@ extension NamespaceWriter {
         }
     }
 
-    private func validate(_ key: AssetKey) throws {
+    func validate(_ key: AssetKey) throws {
         guard case .typed(let type, let stringID) = key else { return }
         if let violation = Validation.checkName(type, limit: Validation.assetTypeLimit) {
             throw LabelIndexError.invalidAssetKey(key, violation)
@@ -189,7 +195,7 @@ extension NamespaceWriter {
         }
     }
 
-    private func validate(_ attributes: AssetAttributes) throws {
+    func validate(_ attributes: AssetAttributes) throws {
         let nameBytes = attributes.name.utf8.count
         if nameBytes > store.options.maxAssetNameBytes {
             throw LabelIndexError.valueTooLarge(field: "asset name", bytes: nameBytes, limit: store.options.maxAssetNameBytes)

@@ -1,0 +1,294 @@
+import LMDB
+import Roaring
+
+/// Loads many assets into one namespace within one write transaction, much faster than an
+/// upsert and a label change per asset: new assets are appended in ordinal order, their
+/// postings are built per label from sorted runs and written a chunk at a time, and their
+/// int keys are sorted and written in bulk. Assets that already exist take the ordinary path
+/// (and are left untouched, `updatedAt` included, when nothing about them changed), so
+/// loading the same data twice changes nothing. (An input that repeats a key ends with the
+/// same content each time, but the repeated asset is rewritten and its `updatedAt` moves.)
+///
+/// Each `add` makes the asset carry exactly the given labels, in that order (an import line
+/// is the asset's full state). Labels are named by `LabelID`s obtained from `labelID(named:)`
+/// or `defineLabel`, so a name is resolved once per load, not once per asset.
+///
+/// ```swift
+/// try store.write { writer in
+///     let loader = try writer.bulkLoader(for: .default)
+///     let prod = try loader.labelID(named: "prod")
+///     try loader.add(.id(1), AssetAttributes(name: "a"), labels: [(prod, nil)])
+///     let summary = try loader.finish()
+/// }
+/// ```
+///
+/// Until `finish()`, other changes to the same namespace through the writer must wait: the
+/// loader holds keys and postings of new assets that are not in the database yet.
+public final class BulkLoader {
+    /// What a load did.
+    public struct Summary: Hashable, Sendable {
+        public var created = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var labelsCreated = 0
+    }
+
+    let namespace: NamespaceWriter
+    private(set) public var summary = Summary()
+    /// Assets of this load by key, so a key repeated in the input updates the first one.
+    private var loaded: [AssetKey: UInt32] = [:]
+    private let namespaceWasEmpty: Bool
+    private let hadIntKeys: Bool
+    private var group: [PendingAsset] = []
+    private var intKeyEntries: [(UInt64, UInt32)] = []
+    private var typedKeyEntries: [([UInt8], UInt32)] = []
+    private var finished = false
+
+    /// New assets are written in groups of this many, bounding the loader's own memory.
+    static let groupSize = 65_536
+
+    private struct PendingAsset {
+        var ordinal: UInt32
+        var record: [UInt8]
+        var labels: [AssetRecord.StoredLabel]
+    }
+
+    init(namespace: NamespaceWriter) throws {
+        self.namespace = namespace
+        namespaceWasEmpty = namespace.assetCount == 0
+        hadIntKeys = try namespace.hasIntKeys()
+    }
+
+    // MARK: Labels
+
+    /// The id of `name`, creating the label (default color, at the root) when missing.
+    public func labelID(named name: String) throws -> LabelID {
+        if let existing = try namespace.labelID(named: name) { return existing }
+        summary.labelsCreated += 1
+        return try namespace.createLabel(NewLabel(name: name)).id
+    }
+
+    /// Creates the label, or updates the color, parent and weight of an existing one. The
+    /// parent is created (at the root) when it does not exist yet.
+    @discardableResult
+    public func defineLabel(named name: String, color: LabelColor?, parentName: String?, weight: Double?) throws
+        -> LabelID
+    {
+        let parent = try parentName.map { try labelID(named: $0) }
+        if let existing = try namespace.labelID(named: name) {
+            let current = try namespace.label(existing)
+            var update = LabelUpdate()
+            if let color, color != current?.color { update.color = color }
+            if current?.parent != parent { update.parent = parent.map { .label($0) } ?? .root }
+            if current?.weight != weight { update.weight = .some(weight) }
+            if update != LabelUpdate() { try namespace.updateLabel(existing, update) }
+            return existing
+        }
+        summary.labelsCreated += 1
+        return try namespace.createLabel(NewLabel(name: name, color: color, parent: parent, weight: weight)).id
+    }
+
+    // MARK: Assets
+
+    /// Makes the asset `key` exist with these attributes and exactly these labels.
+    public func add(_ key: AssetKey, _ attributes: AssetAttributes, labels: [(LabelID, Double?)]) throws {
+        precondition(!finished, "add after finish")
+        try namespace.validate(key)
+        try namespace.validate(attributes)
+        var stored: [AssetRecord.StoredLabel] = []
+        stored.reserveCapacity(labels.count)
+        for (label, weight) in labels {
+            try Validation.checkWeight(weight)
+            if !stored.contains(where: { $0.id == label.rawValue }) {
+                stored.append(AssetRecord.StoredLabel(id: label.rawValue, weight: weight))
+            }
+        }
+        if let ordinal = try existingOrdinal(of: key) {
+            try update(ordinal, key: key, attributes, labels: stored)
+            return
+        }
+        guard namespace.record.nextOrdinal < namespace.store.options.ordinalCapacity else {
+            // Fresh ordinals are exhausted; recycling goes through the ordinary path.
+            try flushGroup()
+            let ordinal = try namespace.upsertAsset(key, attributes).ordinal.rawValue
+            try namespace.modifyLabels(of: ordinal) { $0 = stored }
+            loaded[key] = ordinal
+            summary.created += 1
+            return
+        }
+        let ordinal = UInt32(namespace.record.nextOrdinal)
+        namespace.updateRecord {
+            $0.nextOrdinal += 1
+            $0.assetCount += 1
+        }
+        let now = Clock.nowMilliseconds()
+        let record = AssetRecord(
+            key: key, name: attributes.name, assetType: attributes.assetType,
+            createdAt: attributes.createdAt.map(Clock.milliseconds) ?? now,
+            updatedAt: attributes.updatedAt.map(Clock.milliseconds) ?? now, metadata: attributes.metadata,
+            labels: stored)
+        group.append(PendingAsset(ordinal: ordinal, record: record.encoded(), labels: stored))
+        switch key {
+        case .id(let id): intKeyEntries.append(Keys.intAssetEntry(id: id, ordinal: ordinal))
+        case .typed(let type, let id): typedKeyEntries.append((Keys.typedAsset(namespace.id, type: type, id: id), ordinal))
+        }
+        loaded[key] = ordinal
+        summary.created += 1
+        if group.count >= Self.groupSize { try flushGroup() }
+    }
+
+    /// Writes everything still buffered. The loader cannot be used afterwards.
+    @discardableResult
+    public func finish() throws -> Summary {
+        guard !finished else { return summary }
+        try flushGroup()
+        try writeKeys()
+        finished = true
+        return summary
+    }
+
+    // MARK: Internals
+
+    private func existingOrdinal(of key: AssetKey) throws -> UInt32? {
+        if let ordinal = loaded[key] { return ordinal }
+        return namespaceWasEmpty ? nil : try namespace.lookupOrdinal(key)
+    }
+
+    /// The ordinary path, for an asset already in the namespace (or earlier in this load).
+    private func update(_ ordinal: UInt32, key: AssetKey, _ attributes: AssetAttributes, labels: [AssetRecord.StoredLabel])
+        throws
+    {
+        // An asset of this load may still be in the buffer: write it first.
+        if group.contains(where: { $0.ordinal == ordinal }) { try flushGroup() }
+        guard let current = try namespace.assetRecord(ordinal) else {
+            throw LabelIndexError.corrupted("asset \(key) has an ordinal but no record")
+        }
+        let sameAttributes =
+            current.name == attributes.name && current.assetType == attributes.assetType
+            && current.metadata == attributes.metadata
+            && attributes.createdAt.map { Clock.milliseconds($0) == current.createdAt } ?? true
+            && attributes.updatedAt.map { Clock.milliseconds($0) == current.updatedAt } ?? true
+        if sameAttributes && current.labels == labels {
+            summary.unchanged += 1
+            return
+        }
+        // By ordinal, not key: the keys of this load's new assets are written at `finish()`.
+        let updatedAt = attributes.updatedAt.map(Clock.milliseconds) ?? Clock.nowMilliseconds()
+        if !sameAttributes { try namespace.updateAttributes(at: ordinal, attributes, updatedAt: updatedAt) }
+        try namespace.modifyLabels(of: ordinal, updatedAt: updatedAt) { $0 = labels }
+        summary.updated += 1
+    }
+
+    /// Writes the buffered new assets: records in ordinal order, then their postings merged
+    /// into the affected chunks, one chunk write per (label, block).
+    private func flushGroup() throws {
+        guard !group.isEmpty else { return }
+        let schema = namespace.schema
+        let txn = namespace.writeTransaction
+        try txn.withCursor(on: schema.records) { cursor in
+            var append = true
+            for asset in group {
+                try Keys.pair(namespace.id, asset.ordinal).withUnsafeBytes { key in
+                    try asset.record.withUnsafeBytes { value in
+                        if append {
+                            do { try cursor.put(value, forKey: key, flags: .append) } catch LMDBError.keyExists {
+                                // Another namespace's records sort after ours: ordinary puts.
+                                append = false
+                                try cursor.put(value, forKey: key)
+                            }
+                        } else {
+                            try cursor.put(value, forKey: key)
+                        }
+                    }
+                }
+            }
+        }
+        var members: [UInt32: [UInt32]] = [:]
+        var labelled: [UInt32] = []
+        for asset in group {
+            if !asset.labels.isEmpty { labelled.append(asset.ordinal) }
+            for label in asset.labels { members[label.id, default: []].append(asset.ordinal) }
+        }
+        let first = group.first!.ordinal
+        let last = group.last!.ordinal
+        group.removeAll(keepingCapacity: true)
+        try merge(Array(first...last), into: PostingList.universe.rawValue)
+        try merge(labelled, into: PostingList.labelled.rawValue)
+        for (label, ordinals) in members { try merge(ordinals, into: label) }
+    }
+
+    /// Adds ascending, new `ordinals` to `list`, one chunk at a time.
+    private func merge(_ ordinals: [UInt32], into list: UInt32) throws {
+        var start = 0
+        while start < ordinals.count {
+            let block = PostingsChunk.block(of: ordinals[start])
+            var end = start + 1
+            while end < ordinals.count && PostingsChunk.block(of: ordinals[end]) == block { end += 1 }
+            let key = ChunkCache.Key(namespace: namespace.id, list: list, block: block)
+            var bitmap = try namespace.writer.pendingChunks.removeValue(forKey: key)
+                ?? namespace.chunk(list: list, block: block) ?? RoaringBitmap()
+            ordinals[start..<end].withUnsafeBufferPointer { bitmap.insert(contentsOf: $0) }
+            bitmap.runOptimize()
+            namespace.writer.pendingChunks[key] = bitmap
+            if list != PostingList.universe.rawValue {
+                let countKey = Writer.ListKey(namespace: namespace.id, list: list)
+                namespace.writer.pendingCounts[countKey] = try namespace.count(of: list) + (end - start)
+            }
+            start = end
+        }
+    }
+
+    /// Writes the key → ordinal entries of the new assets, sorted. Into a namespace that had
+    /// no int keys they go in with `MDB_APPENDDUP | MDB_MULTIPLE`: packed pages, no searches.
+    private func writeKeys() throws {
+        let schema = namespace.schema
+        let txn = namespace.writeTransaction
+        if !intKeyEntries.isEmpty {
+            intKeyEntries.sort { $0.0 == $1.0 ? $0.1 < $1.1 : UInt64(bigEndian: $0.0) < UInt64(bigEndian: $1.0) }
+            try txn.withCursor(on: schema.intKeys) { cursor in
+                try Keys.namespace(namespace.id).withUnsafeBytes { nsKey in
+                    if hadIntKeys {
+                        for entry in intKeyEntries {
+                            try [UInt8](bytesOf: entry).withUnsafeBytes { try cursor.put($0, forKey: nsKey) }
+                        }
+                    } else {
+                        var packed = [UInt8]()
+                        packed.reserveCapacity(intKeyEntries.count * Keys.intAssetEntrySize)
+                        for entry in intKeyEntries { withUnsafeBytes(of: entry) { packed.append(contentsOf: $0.prefix(Keys.intAssetEntrySize)) } }
+                        try packed.withUnsafeBytes { values in
+                            _ = try cursor.putMultiple(
+                                values, elementSize: Keys.intAssetEntrySize, forKey: nsKey, flags: .appendDuplicate)
+                        }
+                    }
+                }
+            }
+            intKeyEntries.removeAll()
+        }
+        if !typedKeyEntries.isEmpty {
+            typedKeyEntries.sort { $0.0.lexicographicallyPrecedes($1.0) }
+            for (key, ordinal) in typedKeyEntries {
+                var value = ByteWriter()
+                value.appendBigEndian(ordinal)
+                try txn.put(value.bytes, in: schema.typedKeys, forKey: key)
+            }
+            typedKeyEntries.removeAll()
+        }
+    }
+}
+
+extension Writer {
+    /// A bulk loader for `namespace` (created if needed) in this transaction.
+    public func bulkLoader(for namespace: Namespace) throws -> BulkLoader {
+        try flush()
+        return try BulkLoader(namespace: self.namespace(namespace))
+    }
+}
+
+extension NamespaceReader {
+    /// Whether any int-keyed asset exists (the int key index has an entry for the namespace).
+    func hasIntKeys() throws -> Bool {
+        try transaction.withCursor(on: schema.intKeys) { cursor in
+            try Keys.namespace(id).withUnsafeBytes { try cursor.move(.set($0)) }
+        }
+    }
+}
