@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .target(name: "Roaring", dependencies: ["CRoaring"]),
         .target(name: "LabelIndex", dependencies: ["LMDB", "Roaring"]),
-        .target(name: "LabelQuery", dependencies: []),
+        .target(name: "LabelQuery", dependencies: ["LabelIndex", "Roaring"]),
         .target(name: "LabelInterchange", dependencies: []),
         .target(name: "LabelBench", dependencies: ["Roaring", "CSQLite"]),
 
@@ -25,7 +25,7 @@ let package = Package(
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"]),
         .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring", "labelindex-crash-writer"]),
         .executableTarget(name: "labelindex-crash-writer", dependencies: ["LabelIndex"], path: "Tests/CrashWriter"),
-        .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery"]),
+        .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery", "LabelIndex", "Roaring"]),
         .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),
     ]

@@ -9,3 +9,11 @@ public struct Namespace: Hashable, Sendable, ExpressibleByStringLiteral, CustomS
     public static let `default` = Namespace("default")
     public var description: String { name }
 }
+
+/// Identifies the state of a namespace's label dictionary (see
+/// `NamespaceReader.labelDictionaryVersion`).
+public struct LabelDictionaryVersion: Hashable, Sendable {
+    let namespace: UInt32
+    let generation: UInt64
+    let nextLabelID: UInt32
+}

@@ -9,9 +9,9 @@ struct NamespaceRecord: Hashable {
     var assetCount: UInt64
     var labelCount: UInt64
     var createdAt: Int64
-    /// Bumped whenever a label is renamed or deleted, so cached id → name mappings of older
-    /// generations are known stale. (Creating a label cannot invalidate anything: ids are
-    /// never reused.)
+    /// Bumped whenever a label is renamed, moved or deleted, so cached id → name mappings and
+    /// query plans of older generations are known stale. (Creating a label invalidates no name:
+    /// ids are never reused.)
     var labelGeneration: UInt64
 
     static let version: UInt8 = 1

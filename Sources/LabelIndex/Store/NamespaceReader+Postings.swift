@@ -28,6 +28,25 @@ extension NamespaceReader {
         return PostingsStream(reader: self, list: list.rawValue, cursor: try transaction.makeCursor(on: schema.postings))
     }
 
+    /// The blocks in which `list` has members, ascending: a scan of keys, nothing is decoded.
+    public func blocks(of list: PostingList) throws -> [UInt16] {
+        try prepareForStreaming()
+        var blocks: [UInt16] = []
+        try transaction.withCursor(on: schema.postings) { cursor in
+            try Keys.chunk(id, list.rawValue, 0).withUnsafeBytes { start in
+                let prefix = UnsafeRawBufferPointer(rebasing: start[0..<8])
+                var op = CursorOperation.setRange(start)
+                while let block = try cursor.get(op, { key, _ -> UInt16? in
+                    key.count == 10 && key.starts(with: prefix) ? Keys.readBigEndianUInt16(key, at: 8) : nil
+                }) ?? nil {
+                    blocks.append(block)
+                    op = .next
+                }
+            }
+        }
+        return blocks
+    }
+
     /// One past the highest block that can hold an ordinal of this namespace.
     public var blockLimit: Int {
         let highest = Swift.min(record.nextOrdinal, store.options.ordinalCapacity)

@@ -52,6 +52,12 @@ public class NamespaceReader {
         return total
     }
 
+    /// Changes whenever a label is created, renamed, moved or deleted: what a query plan that
+    /// resolved label names against this namespace depends on.
+    public var labelDictionaryVersion: LabelDictionaryVersion {
+        LabelDictionaryVersion(namespace: id, generation: record.labelGeneration, nextLabelID: record.nextLabelID)
+    }
+
     // MARK: Assets
 
     /// The ordinal of the asset with this key, or `nil` when there is none.
@@ -60,6 +66,42 @@ public class NamespaceReader {
     }
 
     public func contains(_ key: AssetKey) throws -> Bool { try lookupOrdinal(key) != nil }
+
+    /// The ordinals of many keys at once, and the keys that have no asset. Int ids are looked
+    /// up in ascending order with one cursor, so a long list walks the index once instead of
+    /// descending it from the root for every id.
+    public func ordinals(of keys: [AssetKey]) throws -> (found: RoaringBitmap, missing: [AssetKey]) {
+        var found = RoaringBitmap()
+        var missing: [AssetKey] = []
+        var ids: [Int64] = []
+        for key in keys {
+            if case .id(let assetID) = key {
+                ids.append(assetID)
+            } else if let ordinal = try lookupOrdinal(key) {
+                found.insert(ordinal)
+            } else {
+                missing.append(key)
+            }
+        }
+        ids.sort()
+        try transaction.withCursor(on: schema.intKeys) { cursor in
+            try Keys.namespace(id).withUnsafeBytes { nsKey in
+                var previous: Int64?
+                for assetID in ids where assetID != previous {
+                    previous = assetID
+                    let probe = [UInt8](bytesOf: Keys.intAssetEntry(id: assetID, ordinal: 0))
+                    let ordinal = try probe.withUnsafeBytes { probeBytes in
+                        try cursor.get(.getBothRange(nsKey, probeBytes)) { _, value -> UInt32? in
+                            let entry = Keys.decodeIntAssetEntry(value)
+                            return entry.id == assetID ? entry.ordinal : nil
+                        } ?? nil
+                    }
+                    if let ordinal { found.insert(ordinal) } else { missing.append(.id(assetID)) }
+                }
+            }
+        }
+        return (found, missing)
+    }
 
     public func asset(_ key: AssetKey) throws -> Asset? {
         guard let ordinal = try lookupOrdinal(key) else { return nil }

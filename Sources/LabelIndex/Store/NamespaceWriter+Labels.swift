@@ -66,6 +66,7 @@ extension NamespaceWriter {
             try unlinkChild(labelID.rawValue, from: stored.parent ?? 0)
             try linkChild(labelID.rawValue, to: parent.id?.rawValue ?? 0)
             stored.parent = parent.id?.rawValue
+            updateRecord { $0.labelGeneration += 1 }
         }
         stored.updatedAt = Clock.nowMilliseconds()
         try putLabelRecord(stored, id: labelID.rawValue)

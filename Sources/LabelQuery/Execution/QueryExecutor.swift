@@ -1,0 +1,183 @@
+import LabelIndex
+import Roaring
+
+/// Runs an `ExecutionNode` tree over one snapshot, one 65,536-ordinal block at a time, so the
+/// cost of a page follows the blocks it needs, not the size of the result.
+struct QueryExecutor {
+    let reader: NamespaceReader
+    let root: ExecutionNode
+
+    // MARK: Blocks
+
+    /// The blocks that can hold a match, ascending: those of the AND's smallest operand, the
+    /// union of an OR's, every live block for anything negated.
+    func candidateBlocks(_ node: ExecutionNode) throws -> [UInt16] {
+        switch node.operation {
+        case .empty: return []
+        case .universe: return try reader.blocks(of: .universe)
+        case .list(let list): return try reader.blocks(of: list)
+        case .literal(let literal): return literal.blocks
+        case .and(let positive, _):
+            guard let driver = positive.first else { return try reader.blocks(of: .universe) }
+            return try candidateBlocks(driver)
+        case .or(let positive, let negative):
+            if !negative.isEmpty { return try reader.blocks(of: .universe) }
+            var blocks = Set<UInt16>()
+            for operand in positive { blocks.formUnion(try candidateBlocks(operand)) }
+            return blocks.sorted()
+        }
+    }
+
+    // MARK: Evaluation
+
+    /// The node's matches in `block`, or `nil` when there are none.
+    func evaluate(_ node: ExecutionNode, in block: UInt16) throws -> RoaringBitmap? {
+        switch node.operation {
+        case .empty:
+            return nil
+        case .universe:
+            return try reader.chunk(of: .universe, block: block)
+        case .list(let list):
+            return try reader.chunk(of: list, block: block)
+        case .literal(let literal):
+            return literal.chunk(block)
+        case .and(let positive, let negative):
+            guard var result = try intersect(positive, in: block) else { return nil }
+            for operand in negative {
+                guard let subtrahend = try evaluate(operand, in: block) else { continue }
+                result = result.subtracting(subtrahend)
+                if result.isEmpty { return nil }
+            }
+            return result
+        case .or(let positive, let negative):
+            let union = try unite(positive, in: block)
+            guard !negative.isEmpty else { return union }
+            // ⋃P ∪ (U − ⋂N) = U − (⋂N − ⋃P)
+            guard let universe = try reader.chunk(of: .universe, block: block) else { return nil }
+            guard var excluded = try intersectOperands(negative, in: block) else { return universe }
+            if let union { excluded = excluded.subtracting(union) }
+            let result = universe.subtracting(excluded)
+            return result.isEmpty ? nil : result
+        }
+    }
+
+    /// ⋂ of the operands (the block's universe when there are none), stopping at the first
+    /// empty intermediate.
+    private func intersect(_ operands: [ExecutionNode], in block: UInt16) throws -> RoaringBitmap? {
+        if operands.isEmpty { return try reader.chunk(of: .universe, block: block) }
+        return try intersectOperands(operands, in: block)
+    }
+
+    private func intersectOperands(_ operands: [ExecutionNode], in block: UInt16) throws -> RoaringBitmap? {
+        guard var result = try evaluate(operands[0], in: block) else { return nil }
+        for operand in operands.dropFirst() {
+            guard let next = try evaluate(operand, in: block) else { return nil }
+            result = result.intersection(next)
+            if result.isEmpty { return nil }
+        }
+        return result
+    }
+
+    private func unite(_ operands: [ExecutionNode], in block: UInt16) throws -> RoaringBitmap? {
+        let parts = try operands.compactMap { try evaluate($0, in: block) }
+        if parts.isEmpty { return nil }
+        return RoaringBitmap.union(of: parts)
+    }
+
+    // MARK: Count
+
+    /// The exact number of matches, from stored counts when the shape allows and otherwise
+    /// with cardinality-only operations on the last step of each block.
+    func count() throws -> Int {
+        switch root.operation {
+        case .empty: return 0
+        case .universe: return reader.assetCount
+        case .list(let list): return try reader.cardinality(of: list)
+        case .literal(let literal): return literal.all.count
+        case .and(let positive, let negative) where positive.isEmpty && negative.count == 1 && negative[0].isLeaf:
+            // NOT x over the universe: every stored list and literal is a subset of it.
+            return reader.assetCount - (try Self(reader: reader, root: negative[0]).count())
+        default:
+            var total = 0
+            for block in try candidateBlocks(root) { total += try count(root, in: block) }
+            return total
+        }
+    }
+
+    private func count(_ node: ExecutionNode, in block: UInt16) throws -> Int {
+        switch node.operation {
+        case .and(let positive, let negative) where !positive.isEmpty:
+            // Materialise all but the last operation; count the last one without building it.
+            if negative.isEmpty {
+                if positive.count == 1 { return try evaluate(positive[0], in: block)?.count ?? 0 }
+                guard let head = try intersectOperands(Array(positive.dropLast()), in: block),
+                    let last = try evaluate(positive[positive.count - 1], in: block)
+                else { return 0 }
+                return head.intersectionCount(last)
+            }
+            guard var head = try intersectOperands(positive, in: block) else { return 0 }
+            for operand in negative.dropLast() {
+                if let subtrahend = try evaluate(operand, in: block) { head = head.subtracting(subtrahend) }
+                if head.isEmpty { return 0 }
+            }
+            guard let last = try evaluate(negative[negative.count - 1], in: block) else { return head.count }
+            return head.subtractingCount(last)
+        case .or(let positive, let negative) where negative.isEmpty && positive.count == 2:
+            let first = try evaluate(positive[0], in: block)
+            let second = try evaluate(positive[1], in: block)
+            switch (first, second) {
+            case (let a?, let b?): return a.unionCount(b)
+            case (let a?, nil): return a.count
+            case (nil, let b?): return b.count
+            case (nil, nil): return 0
+            }
+        default:
+            return try evaluate(node, in: block)?.count ?? 0
+        }
+    }
+
+    // MARK: Pages
+
+    /// Up to `limit` matching ordinals greater than `after`, ascending, and whether more exist.
+    func page(after: UInt32?, limit: Int) throws -> (ordinals: [UInt32], hasMore: Bool) {
+        let start: UInt64 = after.map { UInt64($0) + 1 } ?? 0
+        guard start <= UInt64(UInt32.max), limit > 0 else { return ([], false) }
+        let startBlock = UInt16(truncatingIfNeeded: start >> 16)
+        var ordinals: [UInt32] = []
+        ordinals.reserveCapacity(limit + 1)
+        for block in try candidateBlocks(root) where block >= startBlock {
+            guard let matches = try evaluate(root, in: block) else { continue }
+            let from = max(UInt32(start), UInt32(block) << 16)
+            ordinals.append(contentsOf: matches.values(from: from, limit: limit + 1 - ordinals.count))
+            if ordinals.count > limit {
+                ordinals.removeLast()
+                return (ordinals, true)
+            }
+        }
+        return (ordinals, false)
+    }
+
+    /// Every match, as one bitmap.
+    func allMatches() throws -> RoaringBitmap {
+        var parts: [RoaringBitmap] = []
+        for block in try candidateBlocks(root) {
+            if let matches = try evaluate(root, in: block) { parts.append(matches) }
+        }
+        return RoaringBitmap.union(of: parts)
+    }
+
+    // MARK: Facets
+
+    /// For each list, how many matches carry it.
+    func facetCounts(_ lists: [PostingList]) throws -> [Int] {
+        var counts = [Int](repeating: 0, count: lists.count)
+        guard !lists.isEmpty else { return counts }
+        for block in try candidateBlocks(root) {
+            guard let matches = try evaluate(root, in: block) else { continue }
+            for (index, list) in lists.enumerated() {
+                if let members = try reader.chunk(of: list, block: block) { counts[index] += matches.intersectionCount(members) }
+            }
+        }
+        return counts
+    }
+}

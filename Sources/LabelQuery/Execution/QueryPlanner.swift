@@ -1,0 +1,91 @@
+import LabelIndex
+import Roaring
+
+/// Turns a parsed query into a `PlanNode` for one namespace snapshot: label names become
+/// postings lists (prefixes through a range scan of the name index, `under:` through the
+/// hierarchy), asset ids become ordinals, and the result is normalised.
+struct QueryPlanner {
+    let reader: NamespaceReader
+    private(set) var warnings: [QueryWarning] = []
+
+    init(reader: NamespaceReader) { self.reader = reader }
+
+    mutating func plan(_ expression: QueryExpression) throws -> PlanNode {
+        PlanNormalizer.normalize(try resolve(expression))
+    }
+
+    private mutating func resolve(_ expression: QueryExpression) throws -> PlanNode {
+        switch expression {
+        case .all:
+            return .universe
+        case .hasLabel:
+            return .list(PlanList(list: .labelled, expression: .hasLabel))
+        case .noLabel:
+            return .not(.list(PlanList(list: .labelled, expression: .hasLabel)))
+        case .labels(let patterns):
+            return .or(try patterns.flatMap { try resolve($0) })
+        case .under(let names):
+            var nodes: [PlanNode] = []
+            for name in names {
+                guard let root = try reader.labelID(named: name) else {
+                    warnings.append(.unknownLabel(name))
+                    continue
+                }
+                for id in [root] + (try reader.descendants(of: root)) { nodes.append(try labelNode(id)) }
+            }
+            return .or(nodes)
+        case .assets(let references):
+            let keys = references.map(\.assetKey)
+            let (found, missing) = try reader.ordinals(of: keys)
+            if !missing.isEmpty {
+                warnings.append(.unknownAssets(count: missing.count, examples: missing.prefix(3).map(AssetReference.init)))
+            }
+            return .literal(PlanLiteral(ordinals: found, expression: expression))
+        case .not(let operand):
+            return .not(try resolve(operand))
+        case .and(let operands):
+            return .and(try operands.map { try resolve($0) })
+        case .or(let operands):
+            return .or(try operands.map { try resolve($0) })
+        }
+    }
+
+    private mutating func resolve(_ pattern: LabelPattern) throws -> [PlanNode] {
+        switch pattern {
+        case .exact(let name):
+            guard let id = try reader.labelID(named: name) else {
+                warnings.append(.unknownLabel(name))
+                return []
+            }
+            return [.list(PlanList(list: .label(id), expression: .labels([.exact(name)])))]
+        case .prefix(""):
+            // Every label: the same assets as has:label, without a union over the dictionary.
+            return [.list(PlanList(list: .labelled, expression: .hasLabel))]
+        case .prefix(let prefix):
+            let ids = try reader.labelIDs(withPrefix: prefix)
+            if ids.isEmpty { warnings.append(.noLabelWithPrefix(prefix)) }
+            return try ids.map { try labelNode($0) }
+        }
+    }
+
+    private func labelNode(_ id: LabelID) throws -> PlanNode {
+        let name = try reader.label(id)?.name ?? String(id.rawValue)
+        return .list(PlanList(list: .label(id), expression: .labels([.exact(name)])))
+    }
+}
+
+extension AssetReference {
+    var assetKey: AssetKey {
+        switch self {
+        case .id(let id): .id(id)
+        case .typed(let type, let id): .typed(type: type, id: id)
+        }
+    }
+
+    init(_ key: AssetKey) {
+        switch key {
+        case .id(let id): self = .id(id)
+        case .typed(let type, let id): self = .typed(type: type, id: id)
+        }
+    }
+}

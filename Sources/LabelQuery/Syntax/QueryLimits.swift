@@ -1,0 +1,43 @@
+/// Bounds that keep parsing, and everything downstream of the AST, cheap and safe on hostile input.
+///
+/// Every limit has its own `QuerySyntaxError.Kind`, whose message names the limit and its value.
+public struct QueryLimits: Hashable, Sendable {
+    /// The longest accepted query, in UTF-8 bytes. Default: 4 MiB, room for 100,000 asset ids.
+    public var maxLength: Int
+    /// The deepest accepted nesting; every enclosing `(` and every `NOT` or `-` that applies to a
+    /// term counts one level. Default: 64. It also bounds the depth of the AST, so code that walks
+    /// the AST recursively cannot be driven into a stack overflow: keep it in the hundreds, as
+    /// printing, comparing, hashing and releasing an expression recurse once per level.
+    public var maxDepth: Int
+    /// The most terms in one query: every item of a `label:` or `under:` list and every `*`,
+    /// `has:label`, `no:label` and `asset:` term counts one. Default: 10,000.
+    public var maxTerms: Int
+    /// The most asset references over the whole query. Default: 1,000,000.
+    public var maxAssetReferences: Int
+    /// The longest label name or prefix, in UTF-8 bytes after unescaping. Default: 255.
+    public var maxNameLength: Int
+    /// The longest asset type (`form` in `asset:form:123`), in UTF-8 bytes. Default: 64.
+    public var maxAssetTypeLength: Int
+    /// The longest typed asset id (`123` in `asset:form:123`), in UTF-8 bytes after unescaping.
+    /// Default: 255.
+    public var maxAssetIDLength: Int
+
+    /// Creates limits; every argument defaults to the documented default.
+    public init(
+        maxLength: Int = 4 * 1024 * 1024,
+        maxDepth: Int = 64,
+        maxTerms: Int = 10_000,
+        maxAssetReferences: Int = 1_000_000,
+        maxNameLength: Int = 255,
+        maxAssetTypeLength: Int = 64,
+        maxAssetIDLength: Int = 255
+    ) {
+        self.maxLength = maxLength
+        self.maxDepth = maxDepth
+        self.maxTerms = maxTerms
+        self.maxAssetReferences = maxAssetReferences
+        self.maxNameLength = maxNameLength
+        self.maxAssetTypeLength = maxAssetTypeLength
+        self.maxAssetIDLength = maxAssetIDLength
+    }
+}
