@@ -1,0 +1,20 @@
+/// SplitMix64 (Steele, Lea & Flood): a tiny generator used to expand one 64-bit seed into
+/// well-mixed state for `Xoshiro256StarStar`.
+///
+/// Implemented here rather than taken from the standard library so that a seed produces the
+/// same stream on every platform and every Swift version.
+public struct SplitMix64: Sendable {
+    private var state: UInt64
+
+    /// A generator whose first output is derived from `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 pseudo-random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
