@@ -70,24 +70,40 @@ enum NamespaceDirectory {
 /// A count lives in the postings database under the 8-byte key (namespace, list), which sorts
 /// right before the list's chunks: updating it dirties a page the chunk update usually
 /// dirtied already, instead of a page of yet another database.
+///
+/// The value is the count (u64 LE) and the list's version (u64 LE): the id of the last write
+/// transaction that changed any of its chunks. Readers cache whole decoded lists under it.
 enum Counts {
-    static func load(namespace: UInt32, list: UInt32, in txn: Transaction, schema: Schema) throws -> Int {
+    struct State: Hashable {
+        var count: Int
+        var version: UInt64
+    }
+
+    static let valueSize = 16
+
+    static func load(namespace: UInt32, list: UInt32, in txn: Transaction, schema: Schema) throws -> State {
         try Keys.pair(namespace, list).withUnsafeBytes { key in
-            try txn.withValue(in: schema.postings, forKey: key) { raw in
-                var reader = ByteReader(raw)
-                return Int(try reader.readLittleEndianUInt64())
-            } ?? 0
+            try txn.withValue(in: schema.postings, forKey: key) { raw in try decode(raw) } ?? State(count: 0, version: 0)
         }
     }
 
-    static func store(_ count: Int, namespace: UInt32, list: UInt32, in txn: WriteTransaction, schema: Schema) throws {
+    static func decode(_ raw: UnsafeRawBufferPointer) throws(LabelIndexError) -> State {
+        var reader = ByteReader(raw)
+        let count = try reader.readLittleEndianUInt64()
+        let version = try reader.readLittleEndianUInt64()
+        guard reader.isAtEnd, count <= UInt64(UInt32.max) + 1 else { throw .corrupted("list counter of \(raw.count) bytes") }
+        return State(count: Int(count), version: version)
+    }
+
+    static func store(_ state: State, namespace: UInt32, list: UInt32, in txn: WriteTransaction, schema: Schema) throws {
         try Keys.pair(namespace, list).withUnsafeBytes { key in
-            if count == 0 {
+            if state.count == 0 {
                 try txn.delete(from: schema.postings, key: key)
             } else {
-                try withUnsafeBytes(of: UInt64(count).littleEndian) { value in
-                    try txn.put(value, in: schema.postings, forKey: key)
-                }
+                var value = ByteWriter(capacity: valueSize)
+                value.appendLittleEndian(UInt64(state.count))
+                value.appendLittleEndian(state.version)
+                try value.bytes.withUnsafeBytes { try txn.put($0, in: schema.postings, forKey: key) }
             }
         }
     }

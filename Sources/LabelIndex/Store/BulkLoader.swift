@@ -224,16 +224,14 @@ public final class BulkLoader {
             let block = PostingsChunk.block(of: ordinals[start])
             var end = start + 1
             while end < ordinals.count && PostingsChunk.block(of: ordinals[end]) == block { end += 1 }
-            let key = ChunkCache.Key(namespace: namespace.id, list: list, block: block)
+            let key = PostingsKey(namespace: namespace.id, list: list, block: block)
             var bitmap = try namespace.writer.pendingChunks.removeValue(forKey: key)
                 ?? namespace.chunk(list: list, block: block) ?? RoaringBitmap()
             ordinals[start..<end].withUnsafeBufferPointer { bitmap.insert(contentsOf: $0) }
             bitmap.runOptimize()
             namespace.writer.pendingChunks[key] = bitmap
-            if list != PostingList.universe.rawValue {
-                let countKey = Writer.ListKey(namespace: namespace.id, list: list)
-                namespace.writer.pendingCounts[countKey] = try namespace.count(of: list) + (end - start)
-            }
+            let countKey = Writer.ListKey(namespace: namespace.id, list: list)
+            namespace.writer.pendingCounts[countKey] = try namespace.count(of: list) + (end - start)
             start = end
         }
     }

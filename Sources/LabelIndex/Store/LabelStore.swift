@@ -33,7 +33,7 @@ public final class LabelStore: Sendable {
     public let options: Options
     let environment: Environment
     let schema: Schema
-    let cache: ChunkCache?
+    let caches: PostingsCaches?
     let labelNames = LabelNameCache()
 
     /// Opens the store in the directory `path`, creating the directory and the database when
@@ -59,7 +59,7 @@ public final class LabelStore: Sendable {
         self.options = options
         self.environment = environment
         self.schema = try Self.mapStorageErrors { try environment.write { try Schema.open(in: $0) } }
-        self.cache = options.postingsCacheBytes > 0 ? ChunkCache(capacity: options.postingsCacheBytes) : nil
+        self.caches = options.postingsCacheBytes > 0 ? PostingsCaches(capacity: options.postingsCacheBytes) : nil
     }
 
     /// Runs `body` on a consistent snapshot of the whole store.
@@ -116,7 +116,8 @@ public final class LabelStore: Sendable {
         do { return try body() } catch let error as LMDBError { throw LabelIndexError.storage(error) }
     }
 
-    var cacheStatistics: ChunkCache.Statistics? { cache?.statistics }
+    /// Statistics of the decoded-chunk cache (tests use its misses to count decodes).
+    var cacheStatistics: VersionedCache<PostingsKey, RoaringBitmap>.Statistics? { caches?.chunks.statistics }
 }
 
 /// Milliseconds since 1970 in stored records; `Date` in the API.

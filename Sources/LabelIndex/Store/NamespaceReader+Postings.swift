@@ -2,9 +2,22 @@ import LMDB
 import Roaring
 
 extension NamespaceReader {
+    /// `list` as this transaction sees it: its cardinality, and its chunks on demand. When the
+    /// shared cache holds the whole list at this list's version, every chunk is already in
+    /// memory; otherwise chunks are read lazily, one block at a time, until `load()` asks for
+    /// all of them.
+    public func postingsList(_ list: PostingList) throws -> PostingsList {
+        guard fillsSharedCaches else {
+            return PostingsList(reader: self, list: list, count: try count(of: list.rawValue), version: 0, complete: nil)
+        }
+        let state = try listState(of: list.rawValue)
+        let complete = caches?.lists.value(for: PostingsKey(namespace: id, list: list.rawValue, block: 0), version: state.version)
+        return PostingsList(reader: self, list: list, count: state.count, version: state.version, complete: complete)
+    }
+
     /// How many assets are in `list`; read from a counter, never by decoding postings.
     public func cardinality(of list: PostingList) throws -> Int {
-        list == .universe ? assetCount : try count(of: list.rawValue)
+        try count(of: list.rawValue)
     }
 
     /// The chunk of `list` for ordinals `block << 16 ..< (block + 1) << 16`, or `nil` when it
@@ -126,5 +139,106 @@ public final class PostingsStream {
         } ?? nil
         position = chunk == nil ? .pastEnd : .onChunk
         return chunk
+    }
+}
+
+/// One postings list inside one transaction (see `NamespaceReader.postingsList(_:)`).
+public final class PostingsList {
+    public let list: PostingList
+    /// Exact cardinality, from the list's counter.
+    public let count: Int
+    let version: UInt64
+    let reader: NamespaceReader
+    private var complete: CompleteList?
+    private var knownBlocks: [UInt16]?
+    /// Lazy reads walk the list with one cursor: seeking to the next block leaves the cursor on
+    /// that block's chunk, so reading the chunk costs no second search.
+    private var cursor: Cursor?
+    private var cursorBlock: UInt16?
+
+    init(reader: NamespaceReader, list: PostingList, count: Int, version: UInt64, complete: CompleteList?) {
+        self.reader = reader
+        self.list = list
+        self.count = count
+        self.version = version
+        self.complete = complete
+    }
+
+    /// Whether every chunk is in memory, so `chunk(_:)` needs no lookup.
+    public var isLoaded: Bool { complete != nil }
+
+    /// The list's members in `block`, or `nil` when it has none there.
+    public func chunk(_ block: UInt16) throws -> RoaringBitmap? {
+        if let complete { return complete.chunks[block] }
+        if count == 0 { return nil }
+        if cursorBlock == block, let cursor {
+            let list = list.rawValue
+            let reader = reader
+            return try cursor.get(.current) { _, value in try reader.decodeChunk(value, list: list, block: block) }
+        }
+        return try reader.chunk(list: list.rawValue, block: block)
+    }
+
+    /// The first block ≥ `block` where the list has members: a seek, nothing decoded.
+    public func nextBlock(atOrAfter block: UInt16) throws -> UInt16? {
+        if let complete {
+            var low = 0
+            var high = complete.blocks.count
+            while low < high {
+                let middle = (low + high) / 2
+                if complete.blocks[middle] < block { low = middle + 1 } else { high = middle }
+            }
+            return low < complete.blocks.count ? complete.blocks[low] : nil
+        }
+        if count == 0 { return nil }
+        if let cursorBlock, cursorBlock == block { return block }
+        let cursor = try self.cursor ?? reader.transaction.makeCursor(on: reader.schema.postings)
+        self.cursor = cursor
+        try reader.prepareForStreaming()
+        let namespace = reader.id
+        let list = list.rawValue
+        let found = try Keys.chunk(namespace, list, block).withUnsafeBytes { key in
+            try cursor.get(.setRange(key)) { key, _ -> UInt16? in
+                guard key.count == 10, Keys.readBigEndianUInt32(key) == namespace, Keys.readBigEndianUInt32(key, at: 4) == list
+                else { return nil }
+                return Keys.readBigEndianUInt16(key, at: 8)
+            } ?? nil
+        }
+        cursorBlock = found
+        return found
+    }
+
+    /// The blocks where the list has members, ascending (a key scan when not loaded).
+    public func blocks() throws -> [UInt16] {
+        if let complete { return complete.blocks }
+        if count == 0 { return [] }
+        if let knownBlocks { return knownBlocks }
+        let blocks = try reader.blocks(of: list)
+        knownBlocks = blocks
+        return blocks
+    }
+
+    /// Decodes every chunk now (each through the chunk cache, so chunks unchanged since an
+    /// earlier version are not decoded again) and shares the complete list with later
+    /// snapshots for as long as the list does not change.
+    public func load() throws {
+        guard complete == nil else { return }
+        var blocks: [UInt16] = []
+        var chunks: [UInt16: RoaringBitmap] = [:]
+        var bytes = 64
+        if count > 0 {
+            let stream = try reader.postingsStream(of: list)
+            while let (block, bitmap) = try stream.next() {
+                blocks.append(block)
+                chunks[block] = bitmap
+                bytes += bitmap.memoryFootprint + 48
+            }
+        }
+        let loaded = CompleteList(blocks: blocks, chunks: chunks, bytes: bytes)
+        complete = loaded
+        if reader.fillsSharedCaches, let caches = reader.caches {
+            caches.lists.insert(
+                loaded, bytes: bytes, for: PostingsKey(namespace: reader.id, list: list.rawValue, block: 0), version: version)
+        }
     }
 }

@@ -8,18 +8,21 @@ public class NamespaceReader {
     public let namespace: Namespace
     let store: LabelStore
     let transaction: Transaction
-    /// The shared decoded-chunk cache; only snapshots use it (see `ChunkCache`).
-    let cache: ChunkCache?
+    /// The shared caches of decoded postings; only snapshots use them (see `VersionedCache`).
+    let caches: PostingsCaches?
     var record: NamespaceRecord
     /// Label names resolved by a writer, which may not fill the shared cache.
     var labelNameMemo: [UInt32: String] = [:]
 
-    init(namespace: Namespace, record: NamespaceRecord, store: LabelStore, transaction: Transaction, cache: ChunkCache?) {
+    init(
+        namespace: Namespace, record: NamespaceRecord, store: LabelStore, transaction: Transaction,
+        caches: PostingsCaches?
+    ) {
         self.namespace = namespace
         self.record = record
         self.store = store
         self.transaction = transaction
-        self.cache = cache
+        self.caches = caches
     }
 
     var schema: Schema { store.schema }
@@ -39,9 +42,9 @@ public class NamespaceReader {
                 while let more = try cursor.get(op, { key, value -> Bool in
                     guard key.starts(with: prefix) else { return false }
                     if key.count == 8, let list = PostingList(rawValue: Keys.readBigEndianUInt32(key, at: 4)),
-                        case .label = list, value.count == 8
+                        case .label = list
                     {
-                        total += Int(UInt64(littleEndian: value.loadUnaligned(as: UInt64.self)))
+                        total += try Counts.decode(value).count
                     }
                     return true
                 }), more {
@@ -156,6 +159,11 @@ public class NamespaceReader {
 
     /// The cardinality of a list, from the counts kept current by every write.
     func count(of list: UInt32) throws -> Int {
+        try listState(of: list).count
+    }
+
+    /// A list's cardinality and version (the id of the last transaction that changed it).
+    func listState(of list: UInt32) throws -> Counts.State {
         try Counts.load(namespace: id, list: list, in: transaction, schema: schema)
     }
 
@@ -172,12 +180,12 @@ public class NamespaceReader {
     func prepareForStreaming() throws {}
 
     func decodeChunk(_ raw: UnsafeRawBufferPointer, list: UInt32, block: UInt16) throws -> RoaringBitmap {
-        guard let cache else { return try PostingsChunk.decode(raw) }
+        guard let cache = caches?.chunks else { return try PostingsChunk.decode(raw) }
         let version = try PostingsChunk.version(of: raw)
-        let key = ChunkCache.Key(namespace: id, list: list, block: block)
-        if let hit = cache.bitmap(for: key, version: version) { return hit }
+        let key = PostingsKey(namespace: id, list: list, block: block)
+        if let hit = cache.value(for: key, version: version) { return hit }
         let bitmap = try PostingsChunk.decode(raw)
-        cache.insert(bitmap, for: key, version: version)
+        cache.insert(bitmap, bytes: bitmap.memoryFootprint + 48, for: key, version: version)
         return bitmap
     }
 
@@ -244,5 +252,5 @@ public class NamespaceReader {
 
     /// Whether this reader's data is committed (a snapshot), so it may fill the caches that
     /// all readers share.
-    var fillsSharedCaches: Bool { cache != nil || !(transaction is WriteTransaction) }
+    var fillsSharedCaches: Bool { !(transaction is WriteTransaction) }
 }

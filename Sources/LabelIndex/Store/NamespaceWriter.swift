@@ -9,7 +9,8 @@ public final class NamespaceWriter: NamespaceReader {
 
     init(namespace: Namespace, record: NamespaceRecord, writer: Writer) {
         self.writer = writer
-        super.init(namespace: namespace, record: record, store: writer.store, transaction: writer.transaction, cache: nil)
+        super.init(
+            namespace: namespace, record: record, store: writer.store, transaction: writer.transaction, caches: nil)
     }
 
     var writeTransaction: WriteTransaction { writer.transaction }
@@ -36,7 +37,7 @@ public final class NamespaceWriter: NamespaceReader {
     }
 
     override func chunk(list: UInt32, block: UInt16) throws -> RoaringBitmap? {
-        if let pending = writer.pendingChunks[ChunkCache.Key(namespace: id, list: list, block: block)] {
+        if let pending = writer.pendingChunks[PostingsKey(namespace: id, list: list, block: block)] {
             return pending.isEmpty ? nil : pending
         }
         return try super.chunk(list: list, block: block)
@@ -47,7 +48,7 @@ public final class NamespaceWriter: NamespaceReader {
     /// Adds `ordinal` to `list`; returns whether it was absent.
     @discardableResult
     func insert(_ ordinal: UInt32, into list: UInt32) throws -> Bool {
-        let key = ChunkCache.Key(namespace: id, list: list, block: PostingsChunk.block(of: ordinal))
+        let key = PostingsKey(namespace: id, list: list, block: PostingsChunk.block(of: ordinal))
         // Taken out of the buffer while mutated, so the bitmap stays uniquely referenced and
         // is changed in place rather than copied.
         var bitmap = try writer.pendingChunks.removeValue(forKey: key) ?? super.chunk(list: list, block: key.block)
@@ -61,7 +62,7 @@ public final class NamespaceWriter: NamespaceReader {
     /// Removes `ordinal` from `list`; returns whether it was present.
     @discardableResult
     func remove(_ ordinal: UInt32, from list: UInt32) throws -> Bool {
-        let key = ChunkCache.Key(namespace: id, list: list, block: PostingsChunk.block(of: ordinal))
+        let key = PostingsKey(namespace: id, list: list, block: PostingsChunk.block(of: ordinal))
         guard var bitmap = try writer.pendingChunks.removeValue(forKey: key) ?? super.chunk(list: list, block: key.block)
         else { return false }
         let removed = bitmap.remove(ordinal)
@@ -74,15 +75,13 @@ public final class NamespaceWriter: NamespaceReader {
     func removeAllPostings(of list: UInt32) throws {
         for block in 0..<blockLimit {
             if try chunk(list: list, block: UInt16(block)) != nil {
-                writer.pendingChunks[ChunkCache.Key(namespace: id, list: list, block: UInt16(block))] = RoaringBitmap()
+                writer.pendingChunks[PostingsKey(namespace: id, list: list, block: UInt16(block))] = RoaringBitmap()
             }
         }
         writer.pendingCounts[Writer.ListKey(namespace: id, list: list)] = 0
     }
 
     private func adjustCount(of list: UInt32, by delta: Int) throws {
-        // The universe's cardinality is the namespace's asset count; it has no counter.
-        guard list != PostingList.universe.rawValue else { return }
         writer.pendingCounts[Writer.ListKey(namespace: id, list: list)] = try count(of: list) + delta
     }
 }

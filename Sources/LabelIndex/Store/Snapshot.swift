@@ -20,7 +20,7 @@ public final class Snapshot {
             return nil
         }
         return NamespaceReader(
-            namespace: namespace, record: record, store: store, transaction: transaction, cache: store.cache)
+            namespace: namespace, record: record, store: store, transaction: transaction, caches: store.caches)
     }
 
     /// Every namespace, by name.

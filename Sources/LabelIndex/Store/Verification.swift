@@ -244,10 +244,8 @@ private struct NamespaceVerifier {
         var counts: [UInt32: Int] = [:]
         try forEachEntry(in: schema.postings) { key, value in
             if key.count == 8 {
-                if value.count == 8 {
-                    counts[Keys.readBigEndianUInt32(key, at: 4)] = Int(UInt64(littleEndian: value.loadUnaligned(as: UInt64.self)))
-                } else {
-                    problems.append((.counts, "count of list \(Keys.readBigEndianUInt32(key, at: 4)) is \(value.count) bytes"))
+                do { counts[Keys.readBigEndianUInt32(key, at: 4)] = try Counts.decode(value).count } catch {
+                    problems.append((.undecodable, "counter of list \(Keys.readBigEndianUInt32(key, at: 4)): \(error)"))
                 }
                 return
             }
@@ -287,7 +285,7 @@ private struct NamespaceVerifier {
     }
 
     mutating func checkCounts() throws {
-        for list in Set(storedCounts.keys).union(expected.keys) where list != PostingList.universe.rawValue {
+        for list in Set(storedCounts.keys).union(expected.keys) {
             let want = expected[list]?.count ?? 0
             let have = storedCounts[list] ?? 0
             if have != want { flag(.counts, "\(listName(list)) has count \(have) but \(want) members") }

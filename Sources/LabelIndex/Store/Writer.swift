@@ -9,7 +9,7 @@ import Roaring
 public final class Writer {
     let store: LabelStore
     let transaction: WriteTransaction
-    var pendingChunks: [ChunkCache.Key: RoaringBitmap] = [:]
+    var pendingChunks: [PostingsKey: RoaringBitmap] = [:]
     var pendingCounts: [ListKey: Int] = [:]
     private var namespaceWriters: [Namespace: NamespaceWriter] = [:]
 
@@ -96,9 +96,13 @@ public final class Writer {
     }
 
     /// Writes buffered postings, counts and namespace records into the LMDB transaction.
+    /// Every list with a written chunk gets its counter rewritten with this transaction's id as
+    /// its version, which is what invalidates readers' cached copies of the whole list.
     func flush() throws {
         let version = UInt64(transaction.id)
         let schema = store.schema
+        var changedLists = Set(pendingCounts.keys)
+        for key in pendingChunks.keys { changedLists.insert(ListKey(namespace: key.namespace, list: key.list)) }
         if !pendingChunks.isEmpty {
             let sorted = pendingChunks.sorted { ($0.key.namespace, $0.key.list, $0.key.block) < ($1.key.namespace, $1.key.list, $1.key.block) }
             for (key, bitmap) in sorted {
@@ -115,12 +119,15 @@ public final class Writer {
             }
             pendingChunks.removeAll(keepingCapacity: true)
         }
-        if !pendingCounts.isEmpty {
-            for (key, count) in pendingCounts {
-                try Counts.store(count, namespace: key.namespace, list: key.list, in: transaction, schema: schema)
-            }
-            pendingCounts.removeAll(keepingCapacity: true)
+        for key in changedLists {
+            let count =
+                try pendingCounts[key]
+                ?? Counts.load(namespace: key.namespace, list: key.list, in: transaction, schema: schema).count
+            try Counts.store(
+                Counts.State(count: count, version: version), namespace: key.namespace, list: key.list, in: transaction,
+                schema: schema)
         }
+        pendingCounts.removeAll(keepingCapacity: true)
         for writer in namespaceWriters.values where writer.recordIsDirty {
             try NamespaceDirectory.store(writer.record, of: writer.namespace, in: transaction, schema: schema)
             writer.recordIsDirty = false

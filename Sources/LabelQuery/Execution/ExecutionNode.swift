@@ -7,11 +7,14 @@ import Roaring
 ///
 /// - `and(positive, negative)` = ⋂ positive − ⋃ negative (the universe when `positive` is empty)
 /// - `or(positive, negative)` = ⋃ positive ∪ (universe − ⋂ negative)
+///
+/// Stored lists are read through `PostingsList`s: complete and in memory when the shared cache
+/// has them at their current version, otherwise one chunk at a time.
 final class ExecutionNode {
     enum Operation {
-        case universe
         case empty
-        case list(PostingList)
+        /// A stored list: a label's, the labelled set, or the universe.
+        case list(PostingsList)
         case literal(BlockedLiteral)
         case and(positive: [ExecutionNode], negative: [ExecutionNode])
         case or(positive: [ExecutionNode], negative: [ExecutionNode])
@@ -37,47 +40,93 @@ final class ExecutionNode {
 
     var isLeaf: Bool { children.isEmpty }
 
-    /// Builds the node for a normalised plan, reading the counts that order AND operands.
-    static func make(_ plan: PlanNode, reader: NamespaceReader) throws -> ExecutionNode {
-        let universe = reader.assetCount
+    /// The stored lists this node reads.
+    var lists: [PostingsList] {
+        if case .list(let list) = operation { return [list] }
+        return children.flatMap(\.lists)
+    }
+}
+
+/// Builds `ExecutionNode`s for one run, sharing one `PostingsList` per stored list.
+struct ExecutionBuilder {
+    let reader: NamespaceReader
+    let universe: LazyUniverse
+    private var lists: [PostingList: PostingsList] = [:]
+
+    init(reader: NamespaceReader) {
+        self.reader = reader
+        universe = LazyUniverse(reader: reader)
+    }
+
+    mutating func list(_ list: PostingList) throws -> PostingsList {
+        if list == .universe { return try universe.list() }
+        if let existing = lists[list] { return existing }
+        let made = try reader.postingsList(list)
+        lists[list] = made
+        return made
+    }
+
+    /// The node for a normalised plan; AND operands ordered by their stored cardinality.
+    mutating func make(_ plan: PlanNode) throws -> ExecutionNode {
         switch plan {
         case .universe:
-            return ExecutionNode(operation: .universe, plan: plan, estimate: universe)
+            let all = try universe.list()
+            return ExecutionNode(operation: .list(all), plan: plan, estimate: all.count)
         case .empty:
             return ExecutionNode(operation: .empty, plan: plan, estimate: 0)
-        case .list(let list):
-            return ExecutionNode(operation: .list(list.list), plan: plan, estimate: try reader.cardinality(of: list.list))
+        case .list(let stored):
+            let postings = try list(stored.list)
+            return ExecutionNode(operation: .list(postings), plan: plan, estimate: postings.count)
         case .literal(let literal):
             return ExecutionNode(operation: .literal(BlockedLiteral(literal.ordinals)), plan: plan, estimate: literal.ordinals.count)
         case .not:
             // Only a top-level NOT reaches here (inside AND/OR it becomes a negative operand).
-            return try make(.and([plan]), reader: reader)
+            return try make(.and([plan]))
         case .and(let operands):
-            let (positive, negative) = try split(operands, reader: reader)
+            let (positive, negative) = try split(operands)
             let sortedPositive = positive.sorted { $0.estimate < $1.estimate }
             // The largest subtrahend first: it shrinks the intermediate result the most.
             let sortedNegative = negative.sorted { $0.estimate > $1.estimate }
-            let estimate = sortedPositive.first?.estimate ?? universe
-            return ExecutionNode(operation: .and(positive: sortedPositive, negative: sortedNegative), plan: plan, estimate: estimate)
+            let estimate = try sortedPositive.first?.estimate ?? universe.list().count
+            return ExecutionNode(
+                operation: .and(positive: sortedPositive, negative: sortedNegative), plan: plan, estimate: estimate)
         case .or(let operands):
-            let (positive, negative) = try split(operands, reader: reader)
-            let estimate = negative.isEmpty ? min(universe, positive.reduce(0) { $0 + $1.estimate }) : universe
+            let (positive, negative) = try split(operands)
+            let total = positive.reduce(0) { $0 + $1.estimate }
+            let estimate = negative.isEmpty ? min(reader.assetCount, total) : reader.assetCount
             return ExecutionNode(operation: .or(positive: positive, negative: negative), plan: plan, estimate: estimate)
         }
     }
 
-    private static func split(_ operands: [PlanNode], reader: NamespaceReader) throws -> ([ExecutionNode], [ExecutionNode]) {
+    private mutating func split(_ operands: [PlanNode]) throws -> ([ExecutionNode], [ExecutionNode]) {
         var positive: [ExecutionNode] = []
         var negative: [ExecutionNode] = []
         for operand in operands {
             if case .not(let inner) = operand {
-                negative.append(try make(inner, reader: reader))
+                negative.append(try make(inner))
             } else {
-                positive.append(try make(operand, reader: reader))
+                positive.append(try make(operand))
             }
         }
         return (positive, negative)
     }
+}
+
+/// The universe list, opened only when a query needs it (for NOT, `*`, `no:label`).
+final class LazyUniverse {
+    let reader: NamespaceReader
+    private var opened: PostingsList?
+
+    init(reader: NamespaceReader) { self.reader = reader }
+
+    func list() throws -> PostingsList {
+        if let opened { return opened }
+        let list = try reader.postingsList(.universe)
+        opened = list
+        return list
+    }
+
+    var isOpened: Bool { opened != nil }
 }
 
 /// A literal asset set cut into the same 65,536-ordinal blocks as the postings.
@@ -105,4 +154,6 @@ struct BlockedLiteral {
 
     func chunk(_ block: UInt16) -> RoaringBitmap? { chunks[block] }
     var blocks: [UInt16] { chunks.keys.sorted() }
+
+    func nextBlock(atOrAfter block: UInt16) -> UInt16? { blocks.first { $0 >= block } }
 }

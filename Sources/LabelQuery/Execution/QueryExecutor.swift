@@ -4,8 +4,8 @@ import Roaring
 /// Runs an `ExecutionNode` tree over one snapshot, one 65,536-ordinal block at a time, so the
 /// cost of a page follows the blocks it needs, not the size of the result.
 struct QueryExecutor {
-    let reader: NamespaceReader
     let root: ExecutionNode
+    let universe: LazyUniverse
 
     // MARK: Blocks
 
@@ -14,17 +14,52 @@ struct QueryExecutor {
     func candidateBlocks(_ node: ExecutionNode) throws -> [UInt16] {
         switch node.operation {
         case .empty: return []
-        case .universe: return try reader.blocks(of: .universe)
-        case .list(let list): return try reader.blocks(of: list)
+        case .list(let list): return try list.blocks()
         case .literal(let literal): return literal.blocks
         case .and(let positive, _):
-            guard let driver = positive.first else { return try reader.blocks(of: .universe) }
+            guard let driver = positive.first else { return try universe.list().blocks() }
             return try candidateBlocks(driver)
         case .or(let positive, let negative):
-            if !negative.isEmpty { return try reader.blocks(of: .universe) }
+            if !negative.isEmpty { return try universe.list().blocks() }
             var blocks = Set<UInt16>()
             for operand in positive { blocks.formUnion(try candidateBlocks(operand)) }
             return blocks.sorted()
+        }
+    }
+
+    /// Decodes every stored list the query reads, for paths that visit every block anyway
+    /// (counts, facets, full matches): later blocks then cost no lookups.
+    func loadLists() throws {
+        for list in root.lists { try list.load() }
+        if universe.isOpened { try universe.list().load() }
+    }
+
+    /// The first block ≥ `block` that can hold a match: a leapfrog over the AND's positive
+    /// operands, each a seek in its own list, until all agree.
+    func nextCandidate(_ node: ExecutionNode, atOrAfter block: UInt16) throws -> UInt16? {
+        switch node.operation {
+        case .empty: return nil
+        case .list(let list): return try list.nextBlock(atOrAfter: block)
+        case .literal(let literal): return literal.nextBlock(atOrAfter: block)
+        case .and(let positive, _):
+            guard !positive.isEmpty else { return try universe.list().nextBlock(atOrAfter: block) }
+            var target = block
+            var agreed = 0
+            var index = 0
+            while agreed < positive.count {
+                guard let next = try nextCandidate(positive[index], atOrAfter: target) else { return nil }
+                if next == target {
+                    agreed += 1
+                } else {
+                    target = next
+                    agreed = 1
+                }
+                index = (index + 1) % positive.count
+            }
+            return target
+        case .or(let positive, let negative):
+            if !negative.isEmpty { return try universe.list().nextBlock(atOrAfter: block) }
+            return try positive.compactMap { try nextCandidate($0, atOrAfter: block) }.min()
         }
     }
 
@@ -35,10 +70,8 @@ struct QueryExecutor {
         switch node.operation {
         case .empty:
             return nil
-        case .universe:
-            return try reader.chunk(of: .universe, block: block)
         case .list(let list):
-            return try reader.chunk(of: list, block: block)
+            return try list.chunk(block)
         case .literal(let literal):
             return literal.chunk(block)
         case .and(let positive, let negative):
@@ -53,10 +86,10 @@ struct QueryExecutor {
             let union = try unite(positive, in: block)
             guard !negative.isEmpty else { return union }
             // ⋃P ∪ (U − ⋂N) = U − (⋂N − ⋃P)
-            guard let universe = try reader.chunk(of: .universe, block: block) else { return nil }
-            guard var excluded = try intersectOperands(negative, in: block) else { return universe }
+            guard let all = try universe.list().chunk(block) else { return nil }
+            guard var excluded = try intersectOperands(negative, in: block) else { return all }
             if let union { excluded = excluded.subtracting(union) }
-            let result = universe.subtracting(excluded)
+            let result = all.subtracting(excluded)
             return result.isEmpty ? nil : result
         }
     }
@@ -64,7 +97,7 @@ struct QueryExecutor {
     /// ⋂ of the operands (the block's universe when there are none), stopping at the first
     /// empty intermediate.
     private func intersect(_ operands: [ExecutionNode], in block: UInt16) throws -> RoaringBitmap? {
-        if operands.isEmpty { return try reader.chunk(of: .universe, block: block) }
+        if operands.isEmpty { return try universe.list().chunk(block) }
         return try intersectOperands(operands, in: block)
     }
 
@@ -91,13 +124,13 @@ struct QueryExecutor {
     func count() throws -> Int {
         switch root.operation {
         case .empty: return 0
-        case .universe: return reader.assetCount
-        case .list(let list): return try reader.cardinality(of: list)
+        case .list(let list): return list.count
         case .literal(let literal): return literal.all.count
         case .and(let positive, let negative) where positive.isEmpty && negative.count == 1 && negative[0].isLeaf:
-            // NOT x over the universe: every stored list and literal is a subset of it.
-            return reader.assetCount - (try Self(reader: reader, root: negative[0]).count())
+            // NOT x: every stored list and literal is a subset of the universe.
+            return try universe.list().count - (try Self(root: negative[0], universe: universe).count())
         default:
+            try loadLists()
             var total = 0
             for block in try candidateBlocks(root) { total += try count(root, in: block) }
             return total
@@ -123,12 +156,10 @@ struct QueryExecutor {
             guard let last = try evaluate(negative[negative.count - 1], in: block) else { return head.count }
             return head.subtractingCount(last)
         case .or(let positive, let negative) where negative.isEmpty && positive.count == 2:
-            let first = try evaluate(positive[0], in: block)
-            let second = try evaluate(positive[1], in: block)
-            switch (first, second) {
-            case (let a?, let b?): return a.unionCount(b)
-            case (let a?, nil): return a.count
-            case (nil, let b?): return b.count
+            switch (try evaluate(positive[0], in: block), try evaluate(positive[1], in: block)) {
+            case (let first?, let second?): return first.unionCount(second)
+            case (let first?, nil): return first.count
+            case (nil, let second?): return second.count
             case (nil, nil): return 0
             }
         default:
@@ -139,16 +170,18 @@ struct QueryExecutor {
     // MARK: Pages
 
     /// Up to `limit` matching ordinals greater than `after`, ascending, and whether more exist.
+    /// Lists are read lazily: only the blocks up to the last one the page needs.
     func page(after: UInt32?, limit: Int) throws -> (ordinals: [UInt32], hasMore: Bool) {
         let start: UInt64 = after.map { UInt64($0) + 1 } ?? 0
         guard start <= UInt64(UInt32.max), limit > 0 else { return ([], false) }
-        let startBlock = UInt16(truncatingIfNeeded: start >> 16)
         var ordinals: [UInt32] = []
         ordinals.reserveCapacity(limit + 1)
-        for block in try candidateBlocks(root) where block >= startBlock {
+        var next: UInt16? = UInt16(truncatingIfNeeded: start >> 16)
+        while let from = next, let block = try nextCandidate(root, atOrAfter: from) {
+            next = block == UInt16.max ? nil : block + 1
             guard let matches = try evaluate(root, in: block) else { continue }
-            let from = max(UInt32(start), UInt32(block) << 16)
-            ordinals.append(contentsOf: matches.values(from: from, limit: limit + 1 - ordinals.count))
+            let first = max(UInt32(start), UInt32(block) << 16)
+            ordinals.append(contentsOf: matches.values(from: first, limit: limit + 1 - ordinals.count))
             if ordinals.count > limit {
                 ordinals.removeLast()
                 return (ordinals, true)
@@ -159,6 +192,7 @@ struct QueryExecutor {
 
     /// Every match, as one bitmap.
     func allMatches() throws -> RoaringBitmap {
+        try loadLists()
         var parts: [RoaringBitmap] = []
         for block in try candidateBlocks(root) {
             if let matches = try evaluate(root, in: block) { parts.append(matches) }
@@ -169,13 +203,15 @@ struct QueryExecutor {
     // MARK: Facets
 
     /// For each list, how many matches carry it.
-    func facetCounts(_ lists: [PostingList]) throws -> [Int] {
+    func facetCounts(_ lists: [PostingsList]) throws -> [Int] {
         var counts = [Int](repeating: 0, count: lists.count)
         guard !lists.isEmpty else { return counts }
+        try loadLists()
+        for list in lists { try list.load() }
         for block in try candidateBlocks(root) {
             guard let matches = try evaluate(root, in: block) else { continue }
             for (index, list) in lists.enumerated() {
-                if let members = try reader.chunk(of: list, block: block) { counts[index] += matches.intersectionCount(members) }
+                if let members = try list.chunk(block) { counts[index] += matches.intersectionCount(members) }
             }
         }
         return counts

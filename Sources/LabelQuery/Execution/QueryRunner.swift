@@ -15,7 +15,8 @@ extension NamespaceReader {
         }
         let after = try request.cursor.map { cursor throws(QueryError) in try cursor.ordinal(checking: query.fingerprint) }
         let (plan, warnings) = try query.plan(for: self)
-        let executor = QueryExecutor(reader: self, root: try ExecutionNode.make(plan, reader: self))
+        var builder = ExecutionBuilder(reader: self)
+        let executor = QueryExecutor(root: try builder.make(plan), universe: builder.universe)
         var result = QueryResult(
             count: nil, ordinals: [], assets: [], nextCursor: nil, facets: [], warnings: warnings, explanation: nil)
         if request.includeCount { result.count = try executor.count() }
@@ -26,11 +27,19 @@ extension NamespaceReader {
             if request.includeAssets { result.assets = try assets(at: result.ordinals) }
         }
         if !request.facets.isEmpty {
-            let ids = try request.facets.map { try labelID(named: $0) }
-            let lists = ids.map { $0.map { PostingList.label($0) } ?? .label(LabelID(0)) }
+            var lists: [PostingsList] = []
+            var positions: [Int?] = []
+            for name in request.facets {
+                if let id = try labelID(named: name) {
+                    positions.append(lists.count)
+                    lists.append(try builder.list(.label(id)))
+                } else {
+                    positions.append(nil)
+                }
+            }
             let counts = try executor.facetCounts(lists)
-            result.facets = zip(request.facets, zip(ids, counts)).map { name, pair in
-                QueryResult.Facet(label: name, count: pair.0 == nil ? 0 : pair.1)
+            result.facets = zip(request.facets, positions).map { name, position in
+                QueryResult.Facet(label: name, count: position.map { counts[$0] } ?? 0)
             }
         }
         if request.explain { result.explanation = try explanation(executor: executor, plan: plan, warnings: warnings) }
@@ -45,21 +54,24 @@ extension NamespaceReader {
     /// Every matching ordinal, as one bitmap.
     public func matches(_ query: PreparedQuery) throws -> RoaringBitmap {
         let (plan, _) = try query.plan(for: self)
-        return try QueryExecutor(reader: self, root: try ExecutionNode.make(plan, reader: self)).allMatches()
+        var builder = ExecutionBuilder(reader: self)
+        return try QueryExecutor(root: try builder.make(plan), universe: builder.universe).allMatches()
     }
 
     /// The plan of `query` with estimated and actual cardinalities and timings.
     public func explain(_ query: PreparedQuery) throws -> QueryExplanation {
         let (plan, warnings) = try query.plan(for: self)
-        let executor = QueryExecutor(reader: self, root: try ExecutionNode.make(plan, reader: self))
+        var builder = ExecutionBuilder(reader: self)
+        let executor = QueryExecutor(root: try builder.make(plan), universe: builder.universe)
         return try explanation(executor: executor, plan: plan, warnings: warnings)
     }
 
     private func explanation(executor: QueryExecutor, plan: PlanNode, warnings: [QueryWarning]) throws
         -> QueryExplanation
     {
+        try executor.loadLists()
         func describe(_ node: ExecutionNode) throws -> QueryExplanation.Node {
-            let single = QueryExecutor(reader: self, root: node)
+            let single = QueryExecutor(root: node, universe: executor.universe)
             let clock = ContinuousClock()
             let start = clock.now
             var actual = 0
@@ -79,9 +91,9 @@ extension NamespaceReader {
 extension ExecutionNode {
     var operationName: String {
         switch operation {
-        case .universe: "all"
         case .empty: "none"
-        case .list(.labelled): "has:label"
+        case .list(let list) where list.list == .universe: "all"
+        case .list(let list) where list.list == .labelled: "has:label"
         case .list: "label"
         case .literal: "assets"
         case .and(let positive, let negative): negative.isEmpty ? "AND" : positive.isEmpty ? "NOT" : "AND NOT"

@@ -1,25 +1,17 @@
 import Roaring
 import Synchronization
 
-/// Decoded postings chunks shared by every reader, bounded in bytes.
-///
-/// An entry is keyed by (namespace, list, block) and tagged with the version stored in the
-/// chunk's header. A reader presents the version it read from its own snapshot; only an entry
-/// with exactly that version is a hit, so a snapshot never sees another snapshot's content.
-/// Only read transactions fill the cache: their chunks are committed, so their versions are
-/// final (a write transaction's id can be reused after an abort).
+/// A bounded cache shared by every reader of a store, whose entries are tagged with the
+/// version of the stored content they were decoded from. A lookup names the version it read
+/// in its own snapshot and hits only on exactly that version, so no reader ever sees another
+/// snapshot's content. Only read transactions fill it: their versions are committed, while a
+/// write transaction's id can be reused after an abort.
 ///
 /// Eviction is CLOCK (second chance): cheap to maintain under one lock, close to LRU.
-final class ChunkCache: Sendable {
-    struct Key: Hashable {
-        var namespace: UInt32
-        var list: UInt32
-        var block: UInt16
-    }
-
+final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Entry {
         var version: UInt64
-        var bitmap: RoaringBitmap
+        var value: Value
         var bytes: Int
         var referenced: Bool
     }
@@ -38,7 +30,7 @@ final class ChunkCache: Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func bitmap(for key: Key, version: UInt64) -> RoaringBitmap? {
+    func value(for key: Key, version: UInt64) -> Value? {
         state.withLock { state in
             guard let entry = state.entries[key], entry.version == version else {
                 state.misses += 1
@@ -46,23 +38,22 @@ final class ChunkCache: Sendable {
             }
             state.hits += 1
             if !entry.referenced { state.entries[key]!.referenced = true }
-            return entry.bitmap
+            return entry.value
         }
     }
 
-    func insert(_ bitmap: RoaringBitmap, for key: Key, version: UInt64) {
-        let bytes = bitmap.memoryFootprint + 48
+    /// Stores `value`; values larger than a quarter of the capacity are not kept.
+    func insert(_ value: Value, bytes: Int, for key: Key, version: UInt64) {
         guard bytes <= capacity / 4 else { return }
         state.withLock { state in
             if let old = state.entries[key] {
-                // A newer snapshot's content replaces an older one; an older reader does not
-                // evict a newer entry.
+                // An older snapshot must not replace a newer snapshot's entry.
                 guard version > old.version else { return }
                 state.bytes -= old.bytes
             } else {
                 state.ring.append(key)
             }
-            state.entries[key] = Entry(version: version, bitmap: bitmap, bytes: bytes, referenced: false)
+            state.entries[key] = Entry(version: version, value: value, bytes: bytes, referenced: false)
             state.bytes += bytes
             while state.bytes > capacity { Self.evictOne(&state) }
         }
@@ -99,5 +90,32 @@ final class ChunkCache: Sendable {
 
     var statistics: Statistics {
         state.withLock { Statistics(entries: $0.entries.count, bytes: $0.bytes, hits: $0.hits, misses: $0.misses) }
+    }
+}
+
+/// Where a chunk or a list lives: namespace, list, block (`block` is 0 for whole lists).
+struct PostingsKey: Hashable, Sendable {
+    var namespace: UInt32
+    var list: UInt32
+    var block: UInt16
+}
+
+/// A list decoded completely: its chunks by block, for queries that touch every block.
+struct CompleteList: Sendable {
+    let blocks: [UInt16]
+    let chunks: [UInt16: RoaringBitmap]
+    let bytes: Int
+}
+
+/// The caches of decoded postings shared by all readers of a store.
+struct PostingsCaches: Sendable {
+    /// Decoded chunks, keyed by chunk, versioned by the chunk's own header.
+    let chunks: VersionedCache<PostingsKey, RoaringBitmap>
+    /// Complete lists, keyed by list, versioned by the list's counter record.
+    let lists: VersionedCache<PostingsKey, CompleteList>
+
+    init(capacity: Int) {
+        chunks = VersionedCache(capacity: capacity / 2)
+        lists = VersionedCache(capacity: capacity / 2)
     }
 }
