@@ -1,10 +1,14 @@
-/// The stored form of an asset: attributes and its labels in one value under
-/// (namespace, ordinal), so reading an asset with its labels is one lookup.
+/// The stored form of an asset: attributes and its labels in one record (in a `RecordGroup`),
+/// so reading an asset with its labels is one lookup.
 ///
-/// Layout (version 1): `version u8, flags u8, key, created varint, updated varint, name,
-/// [assetType], [metadata], labelCount varint, labels…`. The key is an 8-byte LE int64 or
-/// two length-prefixed strings; a label is `varint(id << 1 | hasWeight)` then an 8-byte
-/// double when it has a weight. Labels come last so a label change rewrites only the tail.
+/// Layout (version 1): `version << 5 | flags` in one byte, key, `created − epoch` varint,
+/// `updated − created` varint, name, [assetType], labelCount varint, labels…. The epoch is the
+/// namespace's creation time, so the creation time of an asset made since then takes one to
+/// three bytes instead of six. The key is an 8-byte LE int64 or two
+/// length-prefixed strings; a label is `varint(id << 1 | hasWeight)` then an 8-byte double
+/// when it has a weight. Labels come last so a label change rewrites only the tail.
+/// Metadata lives in its own database (the `hasMetadata` flag says whether there is any), so
+/// records, and the groups that hold them, stay small.
 struct AssetRecord: Hashable {
     var key: AssetKey
     var name: String
@@ -27,27 +31,30 @@ struct AssetRecord: Hashable {
         static let hasMetadata: UInt8 = 4
     }
 
-    func encoded() -> [UInt8] {
+    func encoded(epoch: Int64) -> [UInt8] {
         var writer = ByteWriter(capacity: 48 + name.utf8.count + labels.count * 3)
+        encode(into: &writer, epoch: epoch)
+        return writer.bytes
+    }
+
+    /// Appends the encoding to `writer` (the bulk loader encodes into one buffer per group).
+    func encode(into writer: inout ByteWriter, epoch: Int64) {
         var flags: UInt8 = 0
         if case .typed = key { flags |= Flag.typedKey }
         if assetType != nil { flags |= Flag.hasAssetType }
         if metadata != nil { flags |= Flag.hasMetadata }
-        writer.append(Self.version)
-        writer.append(flags)
+        writer.append(Self.version << 5 | flags)
         switch key {
         case .id(let id): writer.appendLittleEndian(UInt64(bitPattern: id))
         case .typed(let type, let id):
             writer.appendLengthPrefixed(type)
             writer.appendLengthPrefixed(id)
         }
-        writer.appendSignedVarint(createdAt)
-        writer.appendSignedVarint(updatedAt)
+        writer.appendSignedVarint(createdAt &- epoch)
+        writer.appendSignedVarint(updatedAt &- createdAt)
         writer.appendLengthPrefixed(name)
         if let assetType { writer.appendLengthPrefixed(assetType) }
-        if let metadata { writer.appendLengthPrefixed(metadata) }
         Self.appendLabels(labels, to: &writer)
-        return writer.bytes
     }
 
     static func appendLabels(_ labels: [StoredLabel], to writer: inout ByteWriter) {
@@ -71,7 +78,7 @@ struct AssetRecord: Hashable {
         self.labels = labels
     }
 
-    init(decoding raw: UnsafeRawBufferPointer) throws(LabelIndexError) {
+    init(decoding raw: UnsafeRawBufferPointer, epoch: Int64) throws(LabelIndexError) {
         var reader = ByteReader(raw)
         let flags = try Self.readHeader(&reader)
         if flags & Flag.typedKey != 0 {
@@ -81,11 +88,12 @@ struct AssetRecord: Hashable {
         } else {
             key = .id(Int64(bitPattern: try reader.readLittleEndianUInt64()))
         }
-        createdAt = try reader.readSignedVarint()
-        updatedAt = try reader.readSignedVarint()
+        createdAt = epoch &+ (try reader.readSignedVarint())
+        updatedAt = createdAt &+ (try reader.readSignedVarint())
         name = try reader.readLengthPrefixedString()
         assetType = flags & Flag.hasAssetType != 0 ? try reader.readLengthPrefixedString() : nil
-        metadata = flags & Flag.hasMetadata != 0 ? Array(try reader.readLengthPrefixedBytes()) : nil
+        // Filled in from the metadata database by the reader when `hasMetadata` is set.
+        metadata = flags & Flag.hasMetadata != 0 ? [] : nil
         labels = try Self.readLabels(&reader)
         if !reader.isAtEnd { throw .corrupted("trailing bytes after an asset record") }
     }
@@ -100,28 +108,28 @@ struct AssetRecord: Hashable {
     /// The record with its label section replaced and `updatedAt` set, reusing the stored
     /// attribute bytes as they are.
     static func replacingLabels(
-        in raw: UnsafeRawBufferPointer, with labels: [StoredLabel], updatedAt: Int64
+        in raw: UnsafeRawBufferPointer, with labels: [StoredLabel], updatedAt: Int64, epoch: Int64
     ) throws(LabelIndexError) -> [UInt8] {
         var reader = ByteReader(raw)
         let flags = try readHeader(&reader)
         try skipKey(&reader, flags: flags)
-        _ = try reader.readSignedVarint()  // createdAt, kept as stored
+        let createdAt = epoch &+ (try reader.readSignedVarint())
         let updatedStart = reader.offset
         _ = try reader.readSignedVarint()
         let attributesStart = reader.offset
         try skipAttributes(&reader, flags: flags)
         var writer = ByteWriter(capacity: raw.count + 8)
         writer.bytes.append(contentsOf: raw[0..<updatedStart])
-        writer.appendSignedVarint(updatedAt)
+        writer.appendSignedVarint(updatedAt &- createdAt)
         writer.bytes.append(contentsOf: raw[attributesStart..<reader.offset])
         appendLabels(labels, to: &writer)
         return writer.bytes
     }
 
     private static func readHeader(_ reader: inout ByteReader) throws(LabelIndexError) -> UInt8 {
-        let version = try reader.readByte()
-        guard version == Self.version else { throw .corrupted("asset record version \(version)") }
-        return try reader.readByte()
+        let header = try reader.readByte()
+        guard header >> 5 == Self.version else { throw .corrupted("asset record version \(header >> 5)") }
+        return header & 0x1F
     }
 
     private static func skipKey(_ reader: inout ByteReader, flags: UInt8) throws(LabelIndexError) {
@@ -136,7 +144,6 @@ struct AssetRecord: Hashable {
     private static func skipAttributes(_ reader: inout ByteReader, flags: UInt8) throws(LabelIndexError) {
         try reader.skipLengthPrefixed()
         if flags & Flag.hasAssetType != 0 { try reader.skipLengthPrefixed() }
-        if flags & Flag.hasMetadata != 0 { try reader.skipLengthPrefixed() }
     }
 
     private static func skipToLabels(_ reader: inout ByteReader) throws(LabelIndexError) {

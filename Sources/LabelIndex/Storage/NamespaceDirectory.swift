@@ -51,7 +51,7 @@ enum NamespaceDirectory {
         let prefix = Keys.namespace(record.id)
         for database in [
             schema.intKeys, schema.typedKeys, schema.records, schema.labels, schema.labelNames, schema.children,
-            schema.postings, schema.namespaceNames,
+            schema.postings, schema.namespaceNames, schema.metadata,
         ] {
             try prefix.withUnsafeBytes { prefixBytes in
                 try txn.withCursor(on: database) { cursor in

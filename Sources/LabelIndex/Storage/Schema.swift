@@ -10,7 +10,8 @@ import LMDB
 /// | namespaceNames | ns | namespace name |
 /// | intKeys (DUPSORT, DUPFIXED) | ns | 12-byte entries: sortable int64 id, ordinal |
 /// | typedKeys | ns, type, 0, id | ordinal u32 BE |
-/// | records | ns, ordinal | `AssetRecord` (attributes + labels in order) |
+/// | records | ns, ordinal >> 3 | `RecordGroup` of up to 8 `AssetRecord`s (attributes + labels) |
+/// | metadata | ns, ordinal | an asset's metadata bytes, when it has any |
 /// | labels | ns, label id | `LabelRecord` |
 /// | labelNames | ns, name | label id u32 BE |
 /// | children (DUPSORT, DUPFIXED, INTEGERDUP) | ns, parent id (0 = root) | child ids |
@@ -24,6 +25,7 @@ struct Schema: Sendable {
     let intKeys: Database
     let typedKeys: Database
     let records: Database
+    let metadata: Database
     let labels: Database
     let labelNames: Database
     let children: Database
@@ -38,7 +40,7 @@ struct Schema: Sendable {
         ("meta", []), ("namespaces", []), ("namespaceNames", []),
         ("intKeys", [.duplicateSort, .duplicateFixed]), ("typedKeys", []), ("records", []),
         ("labels", []), ("labelNames", []), ("children", [.duplicateSort, .duplicateFixed, .integerDuplicate]),
-        ("postings", []), ("appData", []),
+        ("postings", []), ("appData", []), ("metadata", []),
     ]
 
     static let databaseNames = layout.map(\.name)
@@ -93,12 +95,13 @@ struct Schema: Sendable {
         children = handles[8]
         postings = handles[9]
         appData = handles[10]
+        metadata = handles[11]
     }
 
     var all: [(name: String, database: Database)] {
         zip(Self.databaseNames, [
             meta, namespaces, namespaceNames, intKeys, typedKeys, records, labels, labelNames, children, postings,
-            appData,
+            appData, metadata,
         ]).map { ($0, $1) }
     }
 }

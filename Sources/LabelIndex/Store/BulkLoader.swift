@@ -35,23 +35,27 @@ public final class BulkLoader {
 
     let namespace: NamespaceWriter
     private(set) public var summary = Summary()
-    /// Assets of this load by key, so a key repeated in the input updates the first one.
-    private var loaded: [AssetKey: UInt32] = [:]
+    /// Assets of this load by key, so a key repeated in the input updates the first one (int
+    /// ids apart: hashing an `Int64` is much cheaper than hashing the enum).
+    private var loadedIDs: [Int64: UInt32] = [:]
+    private var loadedTyped: [AssetKey: UInt32] = [:]
     private let namespaceWasEmpty: Bool
     private let hadIntKeys: Bool
-    private var group: [PendingAsset] = []
+    /// The buffered new assets: their records encoded back to back in `records`, the members
+    /// of each label gathered directly in an array indexed by label id (ids are dense).
+    private var groupOrdinals: [UInt32] = []
+    private var recordEnds: [Int] = []
+    private var records = ByteWriter(capacity: 1 << 20)
+    private var groupMetadata: [(UInt32, [UInt8])] = []
+    private var members: [[UInt32]] = []
+    private var labelled: [UInt32] = []
+    private var scratchLabels: [AssetRecord.StoredLabel] = []
     private var intKeyEntries: [(UInt64, UInt32)] = []
     private var typedKeyEntries: [([UInt8], UInt32)] = []
     private var finished = false
 
     /// New assets are written in groups of this many, bounding the loader's own memory.
     static let groupSize = 65_536
-
-    private struct PendingAsset {
-        var ordinal: UInt32
-        var record: [UInt8]
-        var labels: [AssetRecord.StoredLabel]
-    }
 
     init(namespace: NamespaceWriter) throws {
         self.namespace = namespace
@@ -95,8 +99,9 @@ public final class BulkLoader {
         precondition(!finished, "add after finish")
         try namespace.validate(key)
         try namespace.validate(attributes)
-        var stored: [AssetRecord.StoredLabel] = []
-        stored.reserveCapacity(labels.count)
+        var stored = scratchLabels
+        stored.removeAll(keepingCapacity: true)
+        defer { scratchLabels = stored }
         for (label, weight) in labels {
             try Validation.checkWeight(weight)
             if !stored.contains(where: { $0.id == label.rawValue }) {
@@ -112,7 +117,7 @@ public final class BulkLoader {
             try flushGroup()
             let ordinal = try namespace.upsertAsset(key, attributes).ordinal.rawValue
             try namespace.modifyLabels(of: ordinal) { $0 = stored }
-            loaded[key] = ordinal
+            remember(key, ordinal)
             summary.created += 1
             return
         }
@@ -127,14 +132,23 @@ public final class BulkLoader {
             createdAt: attributes.createdAt.map(Clock.milliseconds) ?? now,
             updatedAt: attributes.updatedAt.map(Clock.milliseconds) ?? now, metadata: attributes.metadata,
             labels: stored)
-        group.append(PendingAsset(ordinal: ordinal, record: record.encoded(), labels: stored))
+        record.encode(into: &records, epoch: namespace.record.createdAt)
+        recordEnds.append(records.bytes.count)
+        groupOrdinals.append(ordinal)
+        if let metadata = attributes.metadata { groupMetadata.append((ordinal, metadata)) }
+        if !stored.isEmpty { labelled.append(ordinal) }
+        for label in stored {
+            let index = Int(label.id)
+            if index >= members.count { members.append(contentsOf: repeatElement([], count: index + 1 - members.count)) }
+            members[index].append(ordinal)
+        }
         switch key {
         case .id(let id): intKeyEntries.append(Keys.intAssetEntry(id: id, ordinal: ordinal))
         case .typed(let type, let id): typedKeyEntries.append((Keys.typedAsset(namespace.id, type: type, id: id), ordinal))
         }
-        loaded[key] = ordinal
+        remember(key, ordinal)
         summary.created += 1
-        if group.count >= Self.groupSize { try flushGroup() }
+        if groupOrdinals.count >= Self.groupSize { try flushGroup() }
     }
 
     /// Writes everything still buffered. The loader cannot be used afterwards.
@@ -150,8 +164,22 @@ public final class BulkLoader {
     // MARK: Internals
 
     private func existingOrdinal(of key: AssetKey) throws -> UInt32? {
-        if let ordinal = loaded[key] { return ordinal }
+        let loaded: UInt32? =
+            switch key {
+            case .id(let id): loadedIDs[id]
+            case .typed: loadedTyped[key]
+            }
+        if let loaded { return loaded }
         return namespaceWasEmpty ? nil : try namespace.lookupOrdinal(key)
+    }
+
+    private func remember(_ key: AssetKey, _ ordinal: UInt32) {
+        switch key {
+        case .id(let id):
+            if loadedIDs.isEmpty { loadedIDs.reserveCapacity(Self.groupSize) }
+            loadedIDs[id] = ordinal
+        case .typed: loadedTyped[key] = ordinal
+        }
     }
 
     /// The ordinary path, for an asset already in the namespace (or earlier in this load).
@@ -159,7 +187,7 @@ public final class BulkLoader {
         throws
     {
         // An asset of this load may still be in the buffer: write it first.
-        if group.contains(where: { $0.ordinal == ordinal }) { try flushGroup() }
+        if let first = groupOrdinals.first, ordinal >= first { try flushGroup() }
         guard let current = try namespace.assetRecord(ordinal) else {
             throw LabelIndexError.corrupted("asset \(key) has an ordinal but no record")
         }
@@ -182,39 +210,60 @@ public final class BulkLoader {
     /// Writes the buffered new assets: records in ordinal order, then their postings merged
     /// into the affected chunks, one chunk write per (label, block).
     private func flushGroup() throws {
-        guard !group.isEmpty else { return }
+        guard let first = groupOrdinals.first, let last = groupOrdinals.last else { return }
+        try writeRecordGroups()
+        for (ordinal, metadata) in groupMetadata { try namespace.putMetadata(metadata, at: ordinal) }
+        try merge(Array(first...last), into: PostingList.universe.rawValue)
+        try merge(labelled, into: PostingList.labelled.rawValue)
+        for index in members.indices where !members[index].isEmpty {
+            try merge(members[index], into: UInt32(index))
+            members[index].removeAll(keepingCapacity: true)
+        }
+        groupOrdinals.removeAll(keepingCapacity: true)
+        recordEnds.removeAll(keepingCapacity: true)
+        records.bytes.removeAll(keepingCapacity: true)
+        groupMetadata.removeAll()
+        labelled.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the buffered records eight to a group, appending at the end of the database
+    /// when nothing sorts after this namespace. A first group already holding older assets is
+    /// merged through the ordinary path.
+    private func writeRecordGroups() throws {
         let schema = namespace.schema
-        let txn = namespace.writeTransaction
-        try txn.withCursor(on: schema.records) { cursor in
-            var append = true
-            for asset in group {
-                try Keys.pair(namespace.id, asset.ordinal).withUnsafeBytes { key in
-                    try asset.record.withUnsafeBytes { value in
-                        if append {
-                            do { try cursor.put(value, forKey: key, flags: .append) } catch LMDBError.keyExists {
-                                // Another namespace's records sort after ours: ordinary puts.
-                                append = false
+        let bytes = records.bytes
+        func record(_ position: Int) -> ArraySlice<UInt8> {
+            bytes[(position == 0 ? 0 : recordEnds[position - 1])..<recordEnds[position]]
+        }
+        var start = 0
+        var append = true
+        try namespace.writeTransaction.withCursor(on: schema.records) { cursor in
+            while start < groupOrdinals.count {
+                let index = RecordGroup.index(of: groupOrdinals[start])
+                var end = start + 1
+                while end < groupOrdinals.count && RecordGroup.index(of: groupOrdinals[end]) == index { end += 1 }
+                if RecordGroup.slot(of: groupOrdinals[start]) != 0 {
+                    // Joins a group that existing assets started.
+                    for position in start..<end { try namespace.putRecord(Array(record(position)), at: groupOrdinals[position]) }
+                } else {
+                    let group = RecordGroup.encode((start..<end).map { (RecordGroup.slot(of: groupOrdinals[$0]), Array(record($0))) })
+                    try Keys.pair(namespace.id, index).withUnsafeBytes { key in
+                        try group.withUnsafeBytes { value in
+                            if append {
+                                do { try cursor.put(value, forKey: key, flags: .append) } catch LMDBError.keyExists {
+                                    // Another namespace's records sort after ours: ordinary puts.
+                                    append = false
+                                    try cursor.put(value, forKey: key)
+                                }
+                            } else {
                                 try cursor.put(value, forKey: key)
                             }
-                        } else {
-                            try cursor.put(value, forKey: key)
                         }
                     }
                 }
+                start = end
             }
         }
-        var members: [UInt32: [UInt32]] = [:]
-        var labelled: [UInt32] = []
-        for asset in group {
-            if !asset.labels.isEmpty { labelled.append(asset.ordinal) }
-            for label in asset.labels { members[label.id, default: []].append(asset.ordinal) }
-        }
-        let first = group.first!.ordinal
-        let last = group.last!.ordinal
-        group.removeAll(keepingCapacity: true)
-        try merge(Array(first...last), into: PostingList.universe.rawValue)
-        try merge(labelled, into: PostingList.labelled.rawValue)
-        for (label, ordinals) in members { try merge(ordinals, into: label) }
     }
 
     /// Adds ascending, new `ordinals` to `list`, one chunk at a time.

@@ -133,21 +133,15 @@ public class NamespaceReader {
         let start = ordinal.map { UInt64($0.rawValue) + 1 } ?? 0
         guard start <= UInt64(UInt32.max) else { return [] }
         var stored: [(UInt32, AssetRecord)] = []
-        try transaction.withCursor(on: schema.records) { cursor in
-            try Keys.pair(id, UInt32(start)).withUnsafeBytes { from in
-                var op = CursorOperation.setRange(from)
-                while stored.count < limit,
-                    let entry = try cursor.get(op, { key, value -> (UInt32, AssetRecord)? in
-                        guard key.count == 8, Keys.readBigEndianUInt32(key) == id else { return nil }
-                        return (Keys.readBigEndianUInt32(key, at: 4), try AssetRecord(decoding: value))
-                    }), let entry
-                {
-                    stored.append(entry)
-                    op = .next
-                }
-            }
+        try forEachRecord(from: UInt32(start)) { ordinal, raw in
+            stored.append((ordinal, try AssetRecord(decoding: raw, epoch: record.createdAt)))
+            return stored.count < limit
         }
-        return try stored.map { try makeAsset($0.1, ordinal: $0.0) }
+        return try stored.map { ordinal, record in
+            var record = record
+            if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
+            return try makeAsset(record, ordinal: ordinal)
+        }
     }
 
     /// The assets at these ordinals, in the order given; ordinals without an asset are skipped.
@@ -212,16 +206,53 @@ public class NamespaceReader {
         }
     }
 
-    func assetRecord(_ ordinal: UInt32) throws -> AssetRecord? {
-        try Keys.pair(id, ordinal).withUnsafeBytes { key in
-            try transaction.withValue(in: schema.records, forKey: key) { try AssetRecord(decoding: $0) }
+    /// Passes the bytes of the record at `ordinal` (borrowed from the map) to `body`.
+    func withRecordBytes<R>(_ ordinal: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        try Keys.pair(id, RecordGroup.index(of: ordinal)).withUnsafeBytes { key in
+            var result: R?
+            _ = try transaction.withValue(in: schema.records, forKey: key) { group in
+                if let record = try RecordGroup.record(in: group, slot: RecordGroup.slot(of: ordinal)) {
+                    result = try body(record)
+                }
+            }
+            return result
         }
     }
 
-    func storedLabels(_ ordinal: UInt32) throws -> [AssetRecord.StoredLabel]? {
-        try Keys.pair(id, ordinal).withUnsafeBytes { key in
-            try transaction.withValue(in: schema.records, forKey: key) { try AssetRecord.decodeLabels($0) }
+    /// Visits records in ordinal order from `start`, while `body` returns true.
+    func forEachRecord(from start: UInt32, _ body: (UInt32, UnsafeRawBufferPointer) throws -> Bool) throws {
+        try transaction.withCursor(on: schema.records) { cursor in
+            try Keys.pair(id, RecordGroup.index(of: start)).withUnsafeBytes { from in
+                var op = CursorOperation.setRange(from)
+                var going = true
+                while going, try cursor.get(op, { key, group -> Bool in
+                    guard key.count == 8, Keys.readBigEndianUInt32(key) == id else { return false }
+                    let index = Keys.readBigEndianUInt32(key, at: 4)
+                    try RecordGroup.forEach(in: group) { slot, record in
+                        let ordinal = RecordGroup.ordinal(group: index, slot: slot)
+                        if going && ordinal >= start { going = try body(ordinal, record) }
+                    }
+                    return true
+                }) == true {
+                    op = .next
+                }
+            }
         }
+    }
+
+    func assetRecord(_ ordinal: UInt32) throws -> AssetRecord? {
+        let epoch = record.createdAt
+        guard var record = try withRecordBytes(ordinal, { try AssetRecord(decoding: $0, epoch: epoch) }) else { return nil }
+        if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
+        return record
+    }
+
+    func metadata(at ordinal: UInt32) throws -> [UInt8] {
+        try Keys.pair(id, ordinal).withUnsafeBytes { try transaction.value(in: schema.metadata, forKey: $0) } ?? []
+    }
+
+    func storedLabels(_ ordinal: UInt32) throws -> [AssetRecord.StoredLabel]? {
+        try withRecordBytes(ordinal) { try AssetRecord.decodeLabels($0) }
     }
 
     func makeAsset(_ stored: AssetRecord, ordinal: UInt32) throws -> Asset {

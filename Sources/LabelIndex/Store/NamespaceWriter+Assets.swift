@@ -21,7 +21,8 @@ extension NamespaceWriter {
             key: key, name: attributes.name, assetType: attributes.assetType,
             createdAt: attributes.createdAt.map(Clock.milliseconds) ?? now, updatedAt: updatedAt,
             metadata: attributes.metadata, labels: [])
-        try putRecord(stored.encoded(), at: ordinal)
+        try putRecord(stored.encoded(epoch: record.createdAt), at: ordinal)
+        try putMetadata(attributes.metadata, at: ordinal)
         try insert(ordinal, into: PostingList.universe.rawValue)
         updateRecord { $0.assetCount += 1 }
         return .created(AssetOrdinal(ordinal))
@@ -36,7 +37,8 @@ extension NamespaceWriter {
         for label in labels { try remove(ordinal, from: label.id) }
         if !labels.isEmpty { try remove(ordinal, from: PostingList.labelled.rawValue) }
         try remove(ordinal, from: PostingList.universe.rawValue)
-        try Keys.pair(id, ordinal).withUnsafeBytes { _ = try writeTransaction.delete(from: schema.records, key: $0) }
+        try putRecord(nil, at: ordinal)
+        try putMetadata(nil, at: ordinal)
         try deleteKey(key, ordinal: ordinal)
         updateRecord { $0.assetCount -= 1 }
         return true
@@ -86,8 +88,7 @@ extension NamespaceWriter {
     ) throws -> Bool {
         // Copied out: a borrowed pointer into a write transaction's pages may not survive the
         // writes that follow.
-        guard let stored = try Keys.pair(id, ordinal).withUnsafeBytes({ try transaction.value(in: schema.records, forKey: $0) })
-        else { return false }
+        guard let stored = try withRecordBytes(ordinal, { Array($0) }) else { return false }
         let old = try stored.withUnsafeBytes { try AssetRecord.decodeLabels($0) }
         var new = old
         try transform(&new)
@@ -104,7 +105,8 @@ extension NamespaceWriter {
             }
         }
         let updated = try stored.withUnsafeBytes {
-            try AssetRecord.replacingLabels(in: $0, with: new, updatedAt: updatedAt ?? Clock.nowMilliseconds())
+            try AssetRecord.replacingLabels(
+                in: $0, with: new, updatedAt: updatedAt ?? Clock.nowMilliseconds(), epoch: record.createdAt)
         }
         try putRecord(updated, at: ordinal)
         return true
@@ -121,12 +123,34 @@ extension NamespaceWriter {
         stored.metadata = attributes.metadata
         stored.updatedAt = updatedAt
         if let createdAt = attributes.createdAt { stored.createdAt = Clock.milliseconds(createdAt) }
-        try putRecord(stored.encoded(), at: ordinal)
+        try putRecord(stored.encoded(epoch: record.createdAt), at: ordinal)
+        try putMetadata(attributes.metadata, at: ordinal)
     }
 
-    func putRecord(_ bytes: [UInt8], at ordinal: UInt32) throws {
+    /// Stores (or, with `nil`, removes) the record at `ordinal` in its group.
+    func putRecord(_ bytes: [UInt8]?, at ordinal: UInt32) throws {
+        try Keys.pair(id, RecordGroup.index(of: ordinal)).withUnsafeBytes { key in
+            // Copied: the group is rewritten below, which may move the page it lives on.
+            let current = try transaction.value(in: schema.records, forKey: key)
+            let slot = RecordGroup.slot(of: ordinal)
+            let updated =
+                try current.map { group in try group.withUnsafeBytes { try RecordGroup.replacing(slot: slot, with: bytes, in: $0) } }
+                ?? RecordGroup.replacing(slot: slot, with: bytes, in: nil)
+            if let updated {
+                try updated.withUnsafeBytes { try writeTransaction.put($0, in: schema.records, forKey: key) }
+            } else if current != nil {
+                try writeTransaction.delete(from: schema.records, key: key)
+            }
+        }
+    }
+
+    func putMetadata(_ metadata: [UInt8]?, at ordinal: UInt32) throws {
         try Keys.pair(id, ordinal).withUnsafeBytes { key in
-            try bytes.withUnsafeBytes { try writeTransaction.put($0, in: schema.records, forKey: key) }
+            if let metadata {
+                try metadata.withUnsafeBytes { try writeTransaction.put($0, in: schema.metadata, forKey: key) }
+            } else {
+                try writeTransaction.delete(from: schema.metadata, key: key)
+            }
         }
     }
 

@@ -1,5 +1,9 @@
 import LMDB
 
+/// How commits reach the disk; see the cases for what each risks. (Defined by the LMDB
+/// binding; re-exported so embedders need only `import LabelIndex`.)
+public typealias Durability = LMDB.Durability
+
 extension LabelStore {
     /// How to open a store. The defaults suit a daemon: durable commits, a map that starts at
     /// 1 GiB and grows on demand, a 128 MiB cache of decoded postings.

@@ -174,9 +174,22 @@ private struct NamespaceVerifier {
 
     mutating func checkRecords() throws {
         var records: [(UInt32, Result<AssetRecord, LabelIndexError>)] = []
+        var problems: [String] = []
         try forEachEntry(in: schema.records) { key, value in
-            let ordinal = key.count == 8 ? Keys.readBigEndianUInt32(key, at: 4) : 0
-            records.append((ordinal, Result { () throws(LabelIndexError) in try AssetRecord(decoding: value) }))
+            let index = key.count == 8 ? Keys.readBigEndianUInt32(key, at: 4) : 0
+            do {
+                try RecordGroup.forEach(in: value) { slot, record in
+                    records.append(
+                        (RecordGroup.ordinal(group: index, slot: slot), Result { () throws(LabelIndexError) in try AssetRecord(decoding: record, epoch: reader.record.createdAt) }))
+                }
+            } catch {
+                problems.append("record group \(index): \(error)")
+            }
+        }
+        for problem in problems { flag(.undecodable, problem) }
+        var metadataOrdinals = Set<UInt32>()
+        try forEachEntry(in: schema.metadata) { key, _ in
+            if key.count == 8 { metadataOrdinals.insert(Keys.readBigEndianUInt32(key, at: 4)) }
         }
         var universe = RoaringBitmap()
         var labelled = RoaringBitmap()
@@ -187,6 +200,10 @@ private struct NamespaceVerifier {
             }
             assets += 1
             universe.insert(ordinal)
+            if (record.metadata != nil) != metadataOrdinals.contains(ordinal) {
+                flag(.assetRecord, "asset \(record.key) and the metadata database disagree on whether it has metadata")
+            }
+            metadataOrdinals.remove(ordinal)
             if !record.labels.isEmpty { labelled.insert(ordinal) }
             pairs += record.labels.count
             if try reader.lookupOrdinal(record.key) != ordinal {
@@ -206,6 +223,7 @@ private struct NamespaceVerifier {
                 expected[label.id, default: RoaringBitmap()].insert(ordinal)
             }
         }
+        for ordinal in metadataOrdinals.sorted() { flag(.assetRecord, "metadata stored for ordinal \(ordinal), which has no asset") }
         report.assetsChecked += assets
         expected[PostingList.universe.rawValue] = universe
         expected[PostingList.labelled.rawValue] = labelled
