@@ -34,18 +34,23 @@ enum RecordGroup {
     }
 
     /// The group with `slot` set to `record` (or emptied when `record` is `nil`); `nil` when
-    /// the resulting group is empty.
+    /// the resulting group is empty. The other records' bytes are copied as they are.
     static func replacing(slot: Int, with record: [UInt8]?, in group: UnsafeRawBufferPointer?) throws -> [UInt8]? {
-        var records: [(Int, [UInt8])] = []
-        if let group {
-            try forEach(in: group) { present, bytes in
-                if present != slot { records.append((present, Array(bytes))) }
-            }
-        }
-        if let record { records.append((slot, record)) }
-        guard !records.isEmpty else { return nil }
-        records.sort { $0.0 < $1.0 }
-        return encode(records)
+        guard let group else { return record.map { encode([(slot, $0)]) } }
+        var reader = ByteReader(group)
+        let mask = try readMask(&reader)
+        for present in 0..<slot where mask & (1 << present) != 0 { try reader.skipLengthPrefixed() }
+        let spliceStart = reader.offset
+        if mask & (1 << slot) != 0 { try reader.skipLengthPrefixed() }
+        let spliceEnd = reader.offset
+        let newMask = record == nil ? mask & ~(1 << slot) : mask | (1 << slot)
+        guard newMask != 0 else { return nil }
+        var writer = ByteWriter(capacity: group.count + (record?.count ?? 0) + 3)
+        writer.append(newMask)
+        writer.bytes.append(contentsOf: group[1..<spliceStart])
+        if let record { writer.appendLengthPrefixed(record) }
+        writer.bytes.append(contentsOf: group[spliceEnd...])
+        return writer.bytes
     }
 
     /// Encodes (slot, record) pairs given in ascending slot order.
