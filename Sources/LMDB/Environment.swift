@@ -164,6 +164,21 @@ public final class Environment: @unchecked Sendable {
     /// The current size of the memory map in bytes.
     public var mapSize: Int { info.mapSize }
 
+    /// Grows the map to at least `bytes` (bounded by `maximumMapSize`) now, waiting for the
+    /// transactions of this process to finish; a large write that is known in advance then
+    /// does not have to fail, grow and run again.
+    public func reserveMapSize(atLeast bytes: Int) throws {
+        let target = min(max(bytes, info.mapSize), options.maximumMapSize)
+        guard target > info.mapSize else { return }
+        var failure: LMDBError?
+        let ran = gate.tryExclusive {
+            guard self.info.mapSize < target else { return }
+            do throws(LMDBError) { try check(mdb_env_set_mapsize(self.handle, target)) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        if !ran { throw LMDBError.mapFull }
+    }
+
     /// Doubles the map (bounded by `maximumMapSize`) once no transaction is active.
     private func grow() throws {
         let current = info.mapSize

@@ -37,12 +37,23 @@ struct AssetRecord: Hashable {
         return writer.bytes
     }
 
-    /// Appends the encoding to `writer` (the bulk loader encodes into one buffer per group).
+    /// Appends the encoding to `writer`.
     func encode(into writer: inout ByteWriter, epoch: Int64) {
+        Self.encode(
+            key: key, name: name, assetType: assetType, createdAt: createdAt, updatedAt: updatedAt,
+            hasMetadata: metadata != nil, labels: labels, into: &writer, epoch: epoch)
+    }
+
+    /// Appends the encoding of a record given by its parts (the bulk loader encodes straight
+    /// into one buffer per group, without building a record first).
+    static func encode(
+        key: AssetKey, name: String, assetType: String?, createdAt: Int64, updatedAt: Int64, hasMetadata: Bool,
+        labels: [StoredLabel], into writer: inout ByteWriter, epoch: Int64
+    ) {
         var flags: UInt8 = 0
         if case .typed = key { flags |= Flag.typedKey }
         if assetType != nil { flags |= Flag.hasAssetType }
-        if metadata != nil { flags |= Flag.hasMetadata }
+        if hasMetadata { flags |= Flag.hasMetadata }
         writer.append(Self.version << 5 | flags)
         switch key {
         case .id(let id): writer.appendLittleEndian(UInt64(bitPattern: id))
@@ -54,7 +65,7 @@ struct AssetRecord: Hashable {
         writer.appendSignedVarint(updatedAt &- createdAt)
         writer.appendLengthPrefixed(name)
         if let assetType { writer.appendLengthPrefixed(assetType) }
-        Self.appendLabels(labels, to: &writer)
+        appendLabels(labels, to: &writer)
     }
 
     static func appendLabels(_ labels: [StoredLabel], to writer: inout ByteWriter) {

@@ -37,20 +37,23 @@ public final class BulkLoader {
     private(set) public var summary = Summary()
     /// Assets of this load by key, so a key repeated in the input updates the first one (int
     /// ids apart: hashing an `Int64` is much cheaper than hashing the enum).
-    private var loadedIDs: [Int64: UInt32] = [:]
+    @exclusivity(unchecked) private var loadedIDs = OrdinalTable()
     private var loadedTyped: [AssetKey: UInt32] = [:]
     private let namespaceWasEmpty: Bool
     private let hadIntKeys: Bool
     /// The buffered new assets: their records encoded back to back in `records`, the members
     /// of each label gathered directly in an array indexed by label id (ids are dense).
-    private var groupOrdinals: [UInt32] = []
-    private var recordEnds: [Int] = []
-    private var records = ByteWriter(capacity: 1 << 20)
+    /// (Exempt from dynamic exclusivity checks, which cost more than these accesses: the
+    /// loader is used from one thread and none of its methods re-enter another.)
+    @exclusivity(unchecked) private var groupOrdinals: [UInt32] = []
+    @exclusivity(unchecked) private var recordEnds: [Int] = []
+    @exclusivity(unchecked) private var records = ByteWriter(capacity: 1 << 20)
     private var groupMetadata: [(UInt32, [UInt8])] = []
-    private var members: [[UInt32]] = []
-    private var labelled: [UInt32] = []
-    private var scratchLabels: [AssetRecord.StoredLabel] = []
-    private var intKeyEntries: [(UInt64, UInt32)] = []
+    @exclusivity(unchecked) private var members: [[UInt32]] = []
+    @exclusivity(unchecked) private var labelled: [UInt32] = []
+    @exclusivity(unchecked) private var scratchLabels: [AssetRecord.StoredLabel] = []
+    /// (sortable id, ordinal) in native byte order; swapped to big-endian when written.
+    @exclusivity(unchecked) private var intKeyEntries: [(UInt64, UInt32)] = []
     private var typedKeyEntries: [([UInt8], UInt32)] = []
     private var finished = false
 
@@ -127,12 +130,11 @@ public final class BulkLoader {
             $0.assetCount += 1
         }
         let now = Clock.nowMilliseconds()
-        let record = AssetRecord(
+        AssetRecord.encode(
             key: key, name: attributes.name, assetType: attributes.assetType,
             createdAt: attributes.createdAt.map(Clock.milliseconds) ?? now,
-            updatedAt: attributes.updatedAt.map(Clock.milliseconds) ?? now, metadata: attributes.metadata,
-            labels: stored)
-        record.encode(into: &records, epoch: namespace.record.createdAt)
+            updatedAt: attributes.updatedAt.map(Clock.milliseconds) ?? now, hasMetadata: attributes.metadata != nil,
+            labels: stored, into: &records, epoch: namespace.record.createdAt)
         recordEnds.append(records.bytes.count)
         groupOrdinals.append(ordinal)
         if let metadata = attributes.metadata { groupMetadata.append((ordinal, metadata)) }
@@ -143,7 +145,7 @@ public final class BulkLoader {
             members[index].append(ordinal)
         }
         switch key {
-        case .id(let id): intKeyEntries.append(Keys.intAssetEntry(id: id, ordinal: ordinal))
+        case .id(let id): intKeyEntries.append((UInt64(bitPattern: id) ^ (1 << 63), ordinal))
         case .typed(let type, let id): typedKeyEntries.append((Keys.typedAsset(namespace.id, type: type, id: id), ordinal))
         }
         remember(key, ordinal)
@@ -176,8 +178,7 @@ public final class BulkLoader {
     private func remember(_ key: AssetKey, _ ordinal: UInt32) {
         switch key {
         case .id(let id):
-            if loadedIDs.isEmpty { loadedIDs.reserveCapacity(Self.groupSize) }
-            loadedIDs[id] = ordinal
+            loadedIDs.insert(ordinal, for: id)
         case .typed: loadedTyped[key] = ordinal
         }
     }
@@ -291,17 +292,22 @@ public final class BulkLoader {
         let schema = namespace.schema
         let txn = namespace.writeTransaction
         if !intKeyEntries.isEmpty {
-            intKeyEntries.sort { $0.0 == $1.0 ? $0.1 < $1.1 : UInt64(bigEndian: $0.0) < UInt64(bigEndian: $1.0) }
+            intKeyEntries.sort { $0.0 < $1.0 }
             try txn.withCursor(on: schema.intKeys) { cursor in
                 try Keys.namespace(namespace.id).withUnsafeBytes { nsKey in
                     if hadIntKeys {
-                        for entry in intKeyEntries {
-                            try [UInt8](bytesOf: entry).withUnsafeBytes { try cursor.put($0, forKey: nsKey) }
+                        for (sortable, ordinal) in intKeyEntries {
+                            try [UInt8](bytesOf: (sortable.bigEndian, ordinal.bigEndian)).withUnsafeBytes {
+                                try cursor.put($0, forKey: nsKey)
+                            }
                         }
                     } else {
                         var packed = [UInt8]()
                         packed.reserveCapacity(intKeyEntries.count * Keys.intAssetEntrySize)
-                        for entry in intKeyEntries { withUnsafeBytes(of: entry) { packed.append(contentsOf: $0.prefix(Keys.intAssetEntrySize)) } }
+                        for (sortable, ordinal) in intKeyEntries {
+                            withUnsafeBytes(of: sortable.bigEndian) { packed.append(contentsOf: $0) }
+                            withUnsafeBytes(of: ordinal.bigEndian) { packed.append(contentsOf: $0) }
+                        }
                         try packed.withUnsafeBytes { values in
                             _ = try cursor.putMultiple(
                                 values, elementSize: Keys.intAssetEntrySize, forKey: nsKey, flags: .appendDuplicate)

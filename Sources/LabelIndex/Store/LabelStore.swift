@@ -101,6 +101,14 @@ public final class LabelStore: Sendable {
         }
     }
 
+    /// Makes room for about `bytes` more data before a large write (an import, say), so the
+    /// write does not have to stop, grow the map and run again. The map is virtual memory: this
+    /// uses no disk.
+    public func reserveCapacity(bytes: Int) throws {
+        let used = environment.info.usedBytes
+        try Self.mapStorageErrors { try environment.reserveMapSize(atLeast: used + bytes) }
+    }
+
     /// Forces buffered commits to disk (only needed with `.noSync`/`.noMetaSync`).
     public func sync() throws {
         try Self.mapStorageErrors { try environment.sync() }
