@@ -1,6 +1,6 @@
 import Foundation
 @testable import LabelIndex
-import LabelQuery
+@testable import LabelQuery
 import Testing
 
 @Suite struct QueryExecutionTests {
@@ -143,9 +143,9 @@ import Testing
         }
         let store = try LabelStore(path: fixture.path, options: fixture.store.options)
         let before = try #require(store.cacheStatistics)
-        let page = try store.query(
-            PreparedQuery("label:all AND NOT label:half"), in: .default,
-            QueryRequest(limit: 100, includeCount: false, includeAssets: false))
+        var lazy = QueryRequest(limit: 100, includeCount: false, includeAssets: false)
+        lazy.smallNamespaceBlocks = 0
+        let page = try store.query(PreparedQuery("label:all AND NOT label:half"), in: .default, lazy)
         #expect(page.ordinals.count == 100 && page.nextCursor != nil)
         let after = try #require(store.cacheStatistics)
         #expect(after.misses - before.misses == 2, "one chunk of each label, block 0 only")

@@ -7,6 +7,8 @@ struct QueryExecutor {
     let root: ExecutionNode
     let universe: LazyUniverse
 
+    var blockLimit: Int { universe.reader.blockLimit }
+
     // MARK: Blocks
 
     /// The blocks that can hold a match, ascending: those of the AND's smallest operand, the
@@ -170,18 +172,28 @@ struct QueryExecutor {
     // MARK: Pages
 
     /// Up to `limit` matching ordinals greater than `after`, ascending, and whether more exist.
-    /// Lists are read lazily: only the blocks up to the last one the page needs.
-    func page(after: UInt32?, limit: Int) throws -> (ordinals: [UInt32], hasMore: Bool) {
+    /// Lists are read lazily: only the blocks up to the last one the page needs, and within a
+    /// block only the words up to the last match the page needs (`WordPage`).
+    func page(after: UInt32?, limit: Int, loadingListsUpTo smallNamespaceBlocks: Int) throws -> (
+        ordinals: [UInt32], hasMore: Bool
+    ) {
         let start: UInt64 = after.map { UInt64($0) + 1 } ?? 0
         guard start <= UInt64(UInt32.max), limit > 0 else { return ([], false) }
+        // In a namespace of few blocks, loading whole lists costs little more than one page and
+        // leaves them in the shared cache, so the next page needs no lookups at all; in a large
+        // namespace a page reads only the chunks it needs.
+        if blockLimit <= smallNamespaceBlocks { try loadLists() }
         var ordinals: [UInt32] = []
         ordinals.reserveCapacity(limit + 1)
         var next: UInt16? = UInt16(truncatingIfNeeded: start >> 16)
         while let from = next, let block = try nextCandidate(root, atOrAfter: from) {
             next = block == UInt16.max ? nil : block + 1
-            guard let matches = try evaluate(root, in: block) else { continue }
             let first = max(UInt32(start), UInt32(block) << 16)
-            ordinals.append(contentsOf: matches.values(from: first, limit: limit + 1 - ordinals.count))
+            if var words = try WordPage(root, block: block, executor: self) {
+                words.collect(from: first, into: &ordinals, capacity: limit + 1)
+            } else if let matches = try evaluate(root, in: block) {
+                ordinals.append(contentsOf: matches.values(from: first, limit: limit + 1 - ordinals.count))
+            }
             if ordinals.count > limit {
                 ordinals.removeLast()
                 return (ordinals, true)

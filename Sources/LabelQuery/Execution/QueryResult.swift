@@ -19,6 +19,10 @@ public struct QueryRequest: Hashable, Sendable {
     /// The largest page.
     public static let maximumLimit = 10_000
 
+    /// Namespaces of at most this many 65,536-asset blocks (about two million assets) load
+    /// whole lists for pages too; tests lower it to reach the strictly lazy path.
+    var smallNamespaceBlocks = 32
+
     public init(
         limit: Int = 100, cursor: QueryCursor? = nil, includeCount: Bool = true, includeAssets: Bool = true,
         facets: [String] = [], explain: Bool = false

@@ -21,7 +21,8 @@ extension NamespaceReader {
             count: nil, ordinals: [], assets: [], nextCursor: nil, facets: [], warnings: warnings, explanation: nil)
         if request.includeCount { result.count = try executor.count() }
         if request.limit > 0 {
-            let (ordinals, hasMore) = try executor.page(after: after, limit: request.limit)
+            let (ordinals, hasMore) = try executor.page(
+                after: after, limit: request.limit, loadingListsUpTo: request.smallNamespaceBlocks)
             result.ordinals = ordinals.map { AssetOrdinal($0) }
             if hasMore, let last = ordinals.last { result.nextCursor = QueryCursor(after: last, fingerprint: query.fingerprint) }
             if request.includeAssets { result.assets = try assets(at: result.ordinals) }
