@@ -170,13 +170,7 @@ public final class Environment: @unchecked Sendable {
     public func reserveMapSize(atLeast bytes: Int) throws {
         let target = min(max(bytes, info.mapSize), options.maximumMapSize)
         guard target > info.mapSize else { return }
-        var failure: LMDBError?
-        let ran = gate.tryExclusive {
-            guard self.info.mapSize < target else { return }
-            do throws(LMDBError) { try check(mdb_env_set_mapsize(self.handle, target)) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        if !ran { throw LMDBError.mapFull }
+        try resizeMap(to: target, whenBusy: .mapFull)
     }
 
     /// Doubles the map (bounded by `maximumMapSize`) once no transaction is active.
@@ -185,27 +179,26 @@ public final class Environment: @unchecked Sendable {
         guard current < options.maximumMapSize else {
             throw LMDBError.mapSizeLimitReached(limit: options.maximumMapSize)
         }
-        let target = min(current * 2, options.maximumMapSize)
-        var failure: LMDBError?
-        let ran = gate.tryExclusive {
-            // Another thread may already have grown it while we waited.
-            guard self.info.mapSize < target else { return }
-            do throws(LMDBError) { try check(mdb_env_set_mapsize(self.handle, target)) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        // A write started inside a read transaction of the same thread cannot wait for the
-        // map to be free of transactions; it gets the error instead of a deadlock.
-        if !ran { throw LMDBError.mapFull }
+        try resizeMap(to: min(current * 2, options.maximumMapSize), whenBusy: .mapFull)
     }
 
     /// Another process grew the map: adopt its size (`mdb_env_set_mapsize(env, 0)`).
     private func adoptForeignResize() throws {
+        try resizeMap(to: 0, whenBusy: .mapResized)
+    }
+
+    /// Sets the map size once no transaction of this process is active, which
+    /// `mdb_env_set_mapsize` requires; 0 adopts the size another process set. A target the
+    /// map reached meanwhile (another thread grew it) is left alone. A thread that is itself
+    /// inside a transaction cannot wait for that; it gets `busy` instead of a deadlock.
+    private func resizeMap(to target: Int, whenBusy busy: LMDBError) throws {
         var failure: LMDBError?
         let ran = gate.tryExclusive {
-            do throws(LMDBError) { try check(mdb_env_set_mapsize(self.handle, 0)) } catch { failure = error }
+            guard target == 0 || self.info.mapSize < target else { return }
+            do throws(LMDBError) { try check(mdb_env_set_mapsize(self.handle, target)) } catch { failure = error }
         }
         if let failure { throw failure }
-        if !ran { throw LMDBError.mapResized }
+        if !ran { throw busy }
     }
 
     // MARK: Reader handles

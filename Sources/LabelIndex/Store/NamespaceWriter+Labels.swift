@@ -113,31 +113,33 @@ extension NamespaceWriter {
     ///   (nothing is changed then: the whole transaction fails).
     @discardableResult
     public func link(_ keys: [AssetKey], to label: LabelID) throws -> Int {
-        guard try labelRecord(label.rawValue) != nil else { throw LabelIndexError.labelNotFound(label) }
-        var changed = 0
-        for key in keys {
-            guard let ordinal = try lookupOrdinal(key) else { throw LabelIndexError.assetNotFound(key) }
-            let added = try modifyLabels(of: ordinal) { labels in
-                if !labels.contains(where: { $0.id == label.rawValue }) {
-                    labels.append(AssetRecord.StoredLabel(id: label.rawValue, weight: nil))
-                }
+        try change(label, on: keys, requiringAssets: true) { labels in
+            if !labels.contains(where: { $0.id == label.rawValue }) {
+                labels.append(AssetRecord.StoredLabel(id: label.rawValue, weight: nil))
             }
-            if added { changed += 1 }
         }
-        return changed
     }
 
     /// Takes `label` off each of these assets; keys without an asset or without the label are
     /// ignored. Returns how many assets lost the label.
     @discardableResult
     public func unlink(_ keys: [AssetKey], from label: LabelID) throws -> Int {
+        try change(label, on: keys, requiringAssets: false) { labels in labels.removeAll { $0.id == label.rawValue } }
+    }
+
+    /// Applies `transform` to the labels of each asset in `keys`; counts the assets it changed.
+    private func change(
+        _ label: LabelID, on keys: [AssetKey], requiringAssets: Bool,
+        _ transform: (inout [AssetRecord.StoredLabel]) -> Void
+    ) throws -> Int {
         guard try labelRecord(label.rawValue) != nil else { throw LabelIndexError.labelNotFound(label) }
         var changed = 0
         for key in keys {
-            guard let ordinal = try lookupOrdinal(key) else { continue }
-            if try modifyLabels(of: ordinal, { labels in labels.removeAll { $0.id == label.rawValue } }) {
-                changed += 1
+            guard let ordinal = try lookupOrdinal(key) else {
+                if requiringAssets { throw LabelIndexError.assetNotFound(key) }
+                continue
             }
+            if try modifyLabels(of: ordinal, transform) { changed += 1 }
         }
         return changed
     }
