@@ -188,11 +188,12 @@ struct QueryExecutor {
         var next: UInt16? = UInt16(truncatingIfNeeded: start >> 16)
         while let from = next, let block = try nextCandidate(root, atOrAfter: from) {
             next = block == UInt16.max ? nil : block + 1
-            let first = max(UInt32(start), UInt32(block) << 16)
-            if var words = try WordPage(root, block: block, executor: self) {
-                words.collect(from: first, into: &ordinals, capacity: limit + 1)
-            } else if let matches = try evaluate(root, in: block) {
-                ordinals.append(contentsOf: matches.values(from: first, limit: limit + 1 - ordinals.count))
+            var first: UInt32? = max(UInt32(start), UInt32(block) << 16)
+            if var words = try WordPage(root, block: block, executor: self), let from = first {
+                first = words.collect(from: from, into: &ordinals, capacity: limit + 1)
+            }
+            if let from = first, let matches = try evaluate(root, in: block) {
+                ordinals.append(contentsOf: matches.values(from: from, limit: limit + 1 - ordinals.count))
             }
             if ordinals.count > limit {
                 ordinals.removeLast()

@@ -182,12 +182,23 @@ struct WordPage {
         }
     }
 
+    /// Candidate words visited in one block before giving up on word-level evaluation. Dense
+    /// operands that rarely match together (two large disjoint labels) make nearly every word a
+    /// candidate; past this many, one vectorised bitmap operation on the rest of the block is
+    /// cheaper.
+    static let wordBudget = 128
+
     /// Appends this block's matches ≥ `start` to `ordinals` until it holds `capacity` values.
-    mutating func collect(from start: UInt32, into ordinals: inout [UInt32], capacity: Int) {
+    /// Returns `nil` when the block is done, or the ordinal where it stopped because the word
+    /// budget ran out (the caller finishes the block with bitmap operations from there).
+    mutating func collect(from start: UInt32, into ordinals: inout [UInt32], capacity: Int) -> UInt32? {
         let base = UInt32(block) << 16
         let first = start > base ? Int(start - base) : 0
         var index = first >> 6
+        var visited = 0
         while ordinals.count < capacity, let found = next(root, from: index) {
+            visited += 1
+            if visited > Self.wordBudget { return base | UInt32(max(found << 6, first)) }
             var bits = word(root, found)
             if found == first >> 6 { bits &= ~((1 << UInt64(first & 63)) - 1) }
             while bits != 0 && ordinals.count < capacity {
@@ -196,5 +207,6 @@ struct WordPage {
             }
             index = found + 1
         }
+        return nil
     }
 }
