@@ -1,11 +1,38 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Layers, bottom up; dependencies point one way:
+//   CLMDB, CRoaring (system C libraries)
+//   LMDB, Roaring            thin Swift bindings
+//   LabelIndex               the storage engine (what an embedder needs)
+//   LabelQuery               the query language: grammar, planner, executor
+//   LabelInterchange         NDJSON/CSV import and export
+//   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
+//   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
+//   labelindex               the command-line tool
+// The embeddable product (LabelIndex + LabelQuery) pulls in no server or benchmark package.
 let package = Package(
     name: "LabelIndex",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery"]),
+        .library(name: "LabelInterchange", targets: ["LabelInterchange"]),
+        .library(name: "LabelServer", targets: ["LabelServer"]),
+        // The benchmark workload, SQLite baseline and in-memory floor, for Benchmarks/.
+        .library(name: "LabelBenchmarkSupport", targets: ["LabelBench"]),
+        .executable(name: "labelindex", targets: ["labelindex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // System libraries (Debian packages).
@@ -13,20 +40,59 @@ let package = Package(
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        // Layers, bottom up.
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .target(name: "Roaring", dependencies: ["CRoaring"]),
         .target(name: "LabelIndex", dependencies: ["LMDB", "Roaring"]),
         .target(name: "LabelQuery", dependencies: ["LabelIndex", "Roaring"]),
-        .target(name: "LabelInterchange", dependencies: []),
+        .target(name: "LabelInterchange", dependencies: ["LabelIndex"], exclude: ["LabelInterchange.docc"]),
+        .target(
+            name: "LabelServer",
+            dependencies: [
+                "LabelIndex", "LabelQuery", "Roaring",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/openapi.json")]),
         .target(name: "LabelBench", dependencies: ["Roaring", "CSQLite"]),
+        .executableTarget(
+            name: "labelindex",
+            dependencies: [
+                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"]),
         .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring", "labelindex-crash-writer"]),
         .executableTarget(name: "labelindex-crash-writer", dependencies: ["LabelIndex"], path: "Tests/CrashWriter"),
         .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery", "LabelIndex", "Roaring"]),
-        .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange"]),
+        .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange", "LabelIndex"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),
+        .testTarget(
+            name: "LabelServerTests",
+            dependencies: [
+                "LabelServer", "LabelIndex", "LabelQuery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "labelindex", "LabelIndex", "LabelBench",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
     ]
 )

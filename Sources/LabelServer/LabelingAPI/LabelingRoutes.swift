@@ -1,0 +1,208 @@
+import Hummingbird
+import LabelIndex
+
+/// The white-label Labeling API (J1–J8) under `/API` (case-sensitive) and its `/API/v1` alias.
+///
+/// Auth: `APIKEY` header (any case) or `apiKey` query parameter. Tenancy: the key's account,
+/// namespace `<account>/default` (shared with ProjectDiscovery calls without `X-Team-Id`).
+/// Label ids are the engine's label ids in decimal; the synthetic root of the tree is `"0"`.
+/// Resources are typed assets (`form:251464995493876`).
+struct LabelingRoutes {
+    let runtime: ServerRuntime
+
+    static let prefixes = ["/API", "/API/v1"]
+    static let rootID = "0"
+
+    func register(on router: Router<BasicRequestContext>) {
+        for prefix in Self.prefixes {
+            router.get("\(prefix)/user/labels") { request, _ in
+                await respond(operation: "/user-labels") { grant in try await labelTree(request, grant) }(request)
+            }
+            router.post("\(prefix)/label") { request, _ in
+                await respond(operation: "/label") { grant in try await createLabel(request, grant) }(request)
+            }
+            router.get("\(prefix)/label/{id}") { request, context in
+                await respond(operation: "/label-id") { grant in try await getLabel(context, grant) }(request)
+            }
+            router.put("\(prefix)/label/{id}") { request, context in
+                await respond(operation: "/label-id") { grant in try await updateLabel(request, context, grant) }(
+                    request)
+            }
+            router.delete("\(prefix)/label/{id}") { request, context in
+                await respond(operation: "/label-id") { grant in try await deleteLabel(context, grant) }(request)
+            }
+            router.put("\(prefix)/label/{id}/add-resources") { request, context in
+                await respond(operation: "/label-id-add-resources") { grant in
+                    try await changeResources(request, context, grant, adding: true)
+                }(request)
+            }
+            router.put("\(prefix)/label/{id}/remove-resources") { request, context in
+                await respond(operation: "/label-id-remove-resources") { grant in
+                    try await changeResources(request, context, grant, adding: false)
+                }(request)
+            }
+            router.get("\(prefix)/label/{id}/resources") { request, context in
+                await respond(operation: "/label-id-resources") { grant in
+                    try await listResources(request, context, grant)
+                }(request)
+            }
+        }
+    }
+
+    /// Authenticates, then runs `body`, answering any error with the envelope.
+    private func respond(
+        operation: String, _ body: @escaping (AccessGrant) async throws -> Response
+    )
+        -> (Request) async -> Response
+    {
+        { request in
+            do {
+                let key = try request.header("APIKEY") ?? request.queryFields()["apiKey"]
+                guard let grant = try runtime.authenticate(key), grant.allows(.default) else {
+                    throw LabelingError.unauthorized(operation: operation)
+                }
+                return try await body(grant)
+            } catch {
+                return LabelingError.from(error, logger: runtime.logger).response
+            }
+        }
+    }
+
+    func labelID(_ context: BasicRequestContext) throws -> LabelID {
+        guard let text = context.parameters.get("id"), let raw = UInt32(text), raw > 0 else {
+            throw LabelingError.labelNotFound
+        }
+        return LabelID(raw)
+    }
+
+    func namespace(_ grant: AccessGrant) -> Namespace { grant.namespace(for: .default) }
+
+    // MARK: J1
+
+    func labelTree(_ request: Request, _ grant: AccessGrant) async throws -> Response {
+        let query = try request.queryFields()
+        let withResources =
+            try query["addResources"].map { try QueryValues.bool($0, at: .query("addResources")) } ?? false
+        let namespace = namespace(grant)
+        let resourceLimit = runtime.limits.maxPageSize
+        let tree = try await runtime.read { snapshot -> [JSONValue] in
+            guard let reader = try snapshot.namespace(namespace) else { return [] }
+            func render(_ nodes: [LabelNode]) throws -> [JSONValue] {
+                try nodes.enumerated().map { position, node in
+                    var object = LabelRepresentation.json(node.label, account: grant.account, order: position)
+                    if withResources {
+                        let assets = try reader.assets(labeled: node.label.id, limit: resourceLimit)
+                        object["resources"] = .array(assets.map { LabelRepresentation.resource($0.key).json })
+                    }
+                    object["sublabels"] = .array(try render(node.children))
+                    return .object(object)
+                }
+            }
+            return try render(try reader.labelTree())
+        }
+        return LabelingEnvelope.success(["id": .string(Self.rootID), "name": "root", "sublabels": .array(tree)])
+    }
+
+    // MARK: J2–J5
+
+    func createLabel(_ request: Request, _ grant: AccessGrant) async throws -> Response {
+        let fields = try await LabelingFields.read(request, limit: runtime.limits.maxRequestBytes)
+        guard let name = try fields.text("name") else {
+            throw InputError(InputLocation(.body, [.key("name")]), .missing)
+        }
+        try LabelNameRules.check(name, limit: runtime.maxLabelBytes, at: InputLocation(.body, [.key("name")]))
+        let color = try Self.color(fields)
+        let parent = try Self.parent(fields)
+        let namespace = namespace(grant)
+        let (label, order) = try await runtime.write { writer -> (Label, Int) in
+            let writer = try writer.namespace(namespace)
+            let parentID = try Self.resolve(parent, in: writer)
+            let label = try writer.createLabel(NewLabel(name: name, color: color ?? nil, parent: parentID))
+            return (label, try writer.children(of: label.parent).count - 1)
+        }
+        return LabelingEnvelope.success(.object(LabelRepresentation.json(label, account: grant.account, order: order)))
+    }
+
+    func getLabel(_ context: BasicRequestContext, _ grant: AccessGrant) async throws -> Response {
+        let id = try labelID(context)
+        let namespace = namespace(grant)
+        let (label, order) = try await runtime.read { snapshot -> (Label, Int) in
+            guard let reader = try snapshot.namespace(namespace), let label = try reader.label(id) else {
+                throw LabelingError.labelNotFound
+            }
+            return (label, try reader.children(of: label.parent).firstIndex { $0.id == id } ?? 0)
+        }
+        return LabelingEnvelope.success(.object(LabelRepresentation.json(label, account: grant.account, order: order)))
+    }
+
+    func updateLabel(_ request: Request, _ context: BasicRequestContext, _ grant: AccessGrant) async throws -> Response
+    {
+        let id = try labelID(context)
+        let fields = try await LabelingFields.read(request, limit: runtime.limits.maxRequestBytes)
+        let name = try fields.text("name")
+        if let name {
+            try LabelNameRules.check(name, limit: runtime.maxLabelBytes, at: InputLocation(.body, [.key("name")]))
+        }
+        let color = try Self.color(fields)
+        let parent = try Self.parent(fields)
+        guard name != nil || color != nil || parent != nil || fields.value("color") != nil else {
+            throw InputError(.body, .invalidValue("changes nothing: send name, color, parent or parent_label_id"))
+        }
+        let namespace = namespace(grant)
+        let (label, order) = try await runtime.write { writer -> (Label, Int) in
+            guard let writer = try writer.existingNamespace(namespace), try writer.label(id) != nil else {
+                throw LabelingError.labelNotFound
+            }
+            var update = LabelUpdate(name: name, color: color ?? nil)
+            if let parent { update.parent = try Self.resolve(parent, in: writer).map(LabelParent.label) ?? .root }
+            let label = try writer.updateLabel(id, update)
+            return (label, try writer.children(of: label.parent).firstIndex { $0.id == id } ?? 0)
+        }
+        return LabelingEnvelope.success(.object(LabelRepresentation.json(label, account: grant.account, order: order)))
+    }
+
+    /// J5: deletes the label and its whole subtree; linked assets are unlinked, never deleted.
+    func deleteLabel(_ context: BasicRequestContext, _ grant: AccessGrant) async throws -> Response {
+        let id = try labelID(context)
+        let namespace = namespace(grant)
+        try await runtime.write { writer in
+            guard let writer = try writer.existingNamespace(namespace), try writer.label(id) != nil else {
+                throw LabelingError.labelNotFound
+            }
+            try writer.deleteLabel(id)
+        }
+        return LabelingEnvelope.success(true)
+    }
+
+    /// `color` when given: `#RRGGBB`; empty means the default color.
+    private static func color(_ fields: LabelingFields) throws(InputError) -> LabelColor?? {
+        guard let text = try fields.text("color"), !text.isEmpty else { return nil }
+        guard let color = LabelColor(hex: text) else {
+            throw InputError(InputLocation(.body, [.key("color")]), .invalidValue("must be a color as #RRGGBB"))
+        }
+        return .some(color)
+    }
+
+    /// `parent` or `parent_label_id`: `nil` when absent, `.some(nil)` for the root (`""`, `"0"`).
+    private static func parent(_ fields: LabelingFields) throws(InputError) -> LabelID?? {
+        for name in ["parent", "parent_label_id"] {
+            guard let text = try fields.text(name) else { continue }
+            if text.isEmpty || text == rootID { return .some(nil) }
+            guard let raw = UInt32(text), raw > 0 else {
+                throw InputError(InputLocation(.body, [.key(name)]), .invalidValue("names no label"))
+            }
+            return .some(LabelID(raw))
+        }
+        return nil
+    }
+
+    /// The parent's id after checking it exists (a missing parent is a bad request, not a 404
+    /// of the label in the path).
+    private static func resolve(_ parent: LabelID??, in writer: NamespaceWriter) throws -> LabelID? {
+        guard let parent, let id = parent else { return nil }
+        guard try writer.label(id) != nil else {
+            throw InputError(InputLocation(.body, [.key("parent")]), .invalidValue("names no label (\(id))"))
+        }
+        return id
+    }
+}

@@ -1,0 +1,113 @@
+import Hummingbird
+import LabelIndex
+
+/// Creating, reading and deleting assets (labels can only be put on assets that exist):
+///
+/// - `PUT /v1/assets/{asset_id}`: upsert one asset; 201 when created, 200 when updated.
+/// - `GET /v1/assets/{asset_id}`, `DELETE /v1/assets/{asset_id}`.
+/// - `POST /v1/assets`: bulk upsert from a JSON array, `{"assets": [...]}`, or NDJSON
+///   (`Content-Type: application/x-ndjson`); all records are validated first and written in one
+///   transaction, so a bad record writes nothing.
+///
+/// `asset_id` is an int64 (ProjectDiscovery assets) or `type:id` (e.g. `form:123`). The
+/// namespace is chosen with `X-Namespace`.
+struct AssetRoutes {
+    let runtime: ServerRuntime
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.put("/v1/assets/{asset_id}") { request, context in await respond { try await upsert(request, context) } }
+        router.get("/v1/assets/{asset_id}") { request, context in await respond { try await get(request, context) } }
+        router.delete("/v1/assets/{asset_id}") { request, context in
+            await respond { try await delete(request, context) }
+        }
+        router.post("/v1/assets") { request, _ in await respond { try await bulkUpsert(request) } }
+    }
+
+    private func respond(_ body: () async throws -> Response) async -> Response {
+        do { return try await body() } catch let failure as RecordFailure {
+            var error = NativeError.from(failure.underlying, logger: runtime.logger)
+            error.message = "record \(failure.index): \(error.message)"
+            error.details["record"] = .int(failure.index)
+            return error.response
+        } catch { return NativeError.from(error, logger: runtime.logger).response }
+    }
+
+    private func key(_ context: BasicRequestContext) throws(InputError) -> AssetKey {
+        try AssetInput.key(context.parameters.get("asset_id") ?? "", at: .path("asset_id"))
+    }
+
+    func upsert(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let caller = try NativeCaller.resolve(request, runtime: runtime)
+        let key = try key(context)
+        let bytes = try await request.collectBody(limit: runtime.limits.maxRequestBytes)
+        let object = try FieldReader(parseJSONBody(bytes), at: .body).object()
+        let record = try AssetInput.record(object, key: key, runtime: runtime)
+        let namespace = caller.namespace
+        let (outcome, asset) = try await runtime.write { writer -> (UpsertOutcome, Asset?) in
+            let writer = try writer.namespace(namespace)
+            let outcome = try writer.upsertAsset(record.key, record.attributes)
+            if let labels = record.labels {
+                try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
+            }
+            return (outcome, try writer.asset(record.key))
+        }
+        var writer = JSONWriter(capacity: 512)
+        if case .created = outcome {
+            writer.raw(#"{"created":true,"asset":"#)
+        } else {
+            writer.raw(#"{"created":false,"asset":"#)
+        }
+        if let asset { NativeAssetJSON.write(asset, into: &writer) } else { writer.raw("null") }
+        writer.raw("}")
+        let status: HTTPResponse.Status
+        if case .created = outcome { status = .created } else { status = .ok }
+        return .bytes(writer.bytes, contentType: "application/json; charset=utf-8", status: status)
+    }
+
+    func get(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let caller = try NativeCaller.resolve(request, runtime: runtime)
+        let key = try key(context)
+        let namespace = caller.namespace
+        guard let asset = try await runtime.read({ try $0.namespace(namespace)?.asset(key) }) else {
+            throw NativeError.notFound("asset \(key) not found")
+        }
+        return .bytes(NativeAssetJSON.bytes(asset), contentType: "application/json; charset=utf-8")
+    }
+
+    func delete(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let caller = try NativeCaller.resolve(request, runtime: runtime)
+        let key = try key(context)
+        let namespace = caller.namespace
+        let deleted = try await runtime.write { writer in
+            try writer.existingNamespace(namespace)?.deleteAsset(key) ?? false
+        }
+        guard deleted else { throw NativeError.notFound("asset \(key) not found") }
+        return .json(["deleted": true])
+    }
+
+    func bulkUpsert(_ request: Request) async throws -> Response {
+        let caller = try NativeCaller.resolve(request, runtime: runtime)
+        let bytes = try await request.collectBody(limit: runtime.limits.maxBulkRequestBytes)
+        let records = try AssetInput.bulkRecords(bytes, encoding: request.bodyEncoding, runtime: runtime)
+        let namespace = caller.namespace
+        let (created, updated) = try await runtime.write { writer -> (Int, Int) in
+            let writer = try writer.namespace(namespace)
+            var created = 0
+            var updated = 0
+            for (index, record) in records.enumerated() {
+                do {
+                    if case .created = try writer.upsertAsset(record.key, record.attributes) {
+                        created += 1
+                    } else {
+                        updated += 1
+                    }
+                    if let labels = record.labels {
+                        try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
+                    }
+                } catch { throw RecordFailure(index: index, underlying: error) }
+            }
+            return (created, updated)
+        }
+        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(updated)])
+    }
+}

@@ -1,0 +1,56 @@
+import LabelIndex
+import LabelQuery
+
+/// How the `/v1` endpoints write an asset: `id` is the integer id, or `"type:id"` for a typed
+/// asset (the same text the asset routes take in their path). Assets are written straight into
+/// the response bytes: query pages hold many of them, and building a `JSONValue` per asset
+/// costs more than the query itself.
+enum NativeAssetJSON {
+    static func write(_ asset: Asset, into writer: inout JSONWriter) {
+        writer.raw(#"{"id":"#)
+        switch asset.key {
+        case .id(let id): writer.writeInt(id)
+        case .typed: writer.writeString(asset.key.description)
+        }
+        writer.raw(#","name":"#)
+        writer.writeString(asset.name)
+        writer.raw(#","type":"#)
+        if let type = asset.assetType { writer.writeString(type) } else { writer.raw("null") }
+        writer.raw(#","created_at":"#)
+        writer.writeTimestamp(asset.createdAt)
+        writer.raw(#","updated_at":"#)
+        writer.writeTimestamp(asset.updatedAt)
+        writer.raw(#","labels":["#)
+        for (position, label) in asset.labels.enumerated() {
+            if position > 0 { writer.raw(",") }
+            writer.writeString(label.name)
+        }
+        writer.raw("]")
+        if let metadata = asset.metadata, let value = try? JSONParser.parse(metadata) {
+            writer.raw(#","metadata":"#)
+            writer.write(value)
+        }
+        writer.raw("}")
+    }
+
+    static func bytes(_ asset: Asset) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        write(asset, into: &writer)
+        return writer.bytes
+    }
+
+    static func explanation(_ explanation: QueryExplanation) -> JSONValue {
+        func render(_ node: QueryExplanation.Node) -> JSONValue {
+            [
+                "operation": .string(node.operation), "query": .string(node.query),
+                "estimated_count": .int(node.estimatedCount),
+                "actual_count": .int(node.actualCount), "microseconds": .double(node.microseconds),
+                "children": .array(node.children.map(render)),
+            ]
+        }
+        return [
+            "normalized_query": .string(explanation.normalizedQuery), "plan": render(explanation.plan),
+            "warnings": .array(explanation.warnings.map { .string($0.description) }),
+        ]
+    }
+}

@@ -1,0 +1,45 @@
+import LabelIndex
+import LabelQuery
+import Roaring
+
+/// Evaluates `AssetFilters` in a namespace: the label part through the query engine, the
+/// attribute part asset by asset. ProjectDiscovery calls see integer-id assets only; typed
+/// assets sharing the namespace (e.g. `/API` resources) are never listed or changed by them.
+struct AssetSelection: Sendable {
+    let filters: AssetFilters
+    let query: PreparedQuery
+
+    init(_ filters: AssetFilters, maxDepth: Int) throws {
+        self.filters = filters
+        self.query = try PreparedQuery(filters.expression, maxDepth: maxDepth)
+    }
+
+    /// The matching assets, in ordinal (creation) order.
+    func assets(in reader: NamespaceReader) throws -> [Asset] {
+        var result: [Asset] = []
+        for ordinal in try reader.matches(query) {
+            guard let asset = try reader.asset(at: AssetOrdinal(ordinal)), case .id = asset.key else { continue }
+            if filters.checksAttributes {
+                guard filters.matches(asset, metadata: asset.metadataObject) else { continue }
+            }
+            result.append(asset)
+        }
+        return result
+    }
+
+    /// The ordinals of the matching assets.
+    func ordinals(in reader: NamespaceReader) throws -> [UInt32] {
+        try assets(in: reader).map(\.ordinal.rawValue)
+    }
+}
+
+extension Asset {
+    /// The metadata as a JSON object, when it is one.
+    var metadataObject: JSONObject? {
+        guard let metadata, let value = try? JSONParser.parse(metadata) else { return nil }
+        return value.objectValue
+    }
+
+    /// The int id or `type:id`, as the `/v1` endpoints write it.
+    var keyText: String { key.description }
+}

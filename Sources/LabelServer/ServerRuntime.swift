@@ -1,0 +1,97 @@
+import Foundation
+import LabelIndex
+import LabelQuery
+import Logging
+
+/// Everything the route handlers share: the store, the group-commit writer, the read threads,
+/// the key store, the job runner and the metrics.
+final class ServerRuntime: Sendable {
+    let store: LabelStore
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let writes: WriteQueue
+    let reads: ReadPool
+    let keys: KeyVerifier
+    let jobs: JobRunner
+    let metrics: ServerMetrics
+
+    init(store: LabelStore, configuration: ServerConfiguration, logger: Logger) throws {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        self.keys = KeyVerifier(store: store)
+        let writes = WriteQueue(
+            store: store, maximumBatch: configuration.maximumWriteBatch, logger: logger,
+            onCommit: { size, seconds in metrics.recordCommit(batchSize: size, seconds: seconds) })
+        self.writes = writes
+        self.reads = ReadPool(threads: configuration.readThreads)
+        self.jobs = JobRunner(writes: writes, chunkSize: configuration.jobChunkSize, logger: logger, metrics: metrics)
+        // Jobs that were queued or running when a previous process stopped cannot resume
+        // (their match set lived in memory): mark them so their status tells the truth.
+        let interrupted = try store.write { try BulkJob.markInterruptedJobs(in: $0) }
+        if interrupted > 0 {
+            logger.warning("marked \(interrupted) unfinished bulk job(s) of a previous run as interrupted")
+        }
+    }
+
+    var limits: ServerLimits { configuration.limits }
+
+    /// The longest label name accepted: the server limit, never more than the store's.
+    var maxLabelBytes: Int { min(limits.maxLabelBytes, store.options.maxLabelNameBytes) }
+
+    /// The grant of a presented key; `nil` when it is missing or not a live key.
+    func authenticate(_ presentedKey: String?) throws -> AccessGrant? {
+        switch configuration.authentication {
+        case .disabled:
+            return .development
+        case .apiKeys:
+            guard let presentedKey, !presentedKey.isEmpty else { return nil }
+            return try keys.grant(forPresentedKey: presentedKey)
+        }
+    }
+
+    /// Runs `body` on a snapshot, on a read thread.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Snapshot) throws -> T) async throws -> T {
+        let store = store
+        return try await reads.run { try store.read(body) }
+    }
+
+    /// Runs `body` in the next group commit; returns once it is durable.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Writer) throws -> T) async throws -> T {
+        try await writes.perform(body)
+    }
+
+    /// Stops the background machinery (after the HTTP server has stopped).
+    func shutdown() async {
+        await jobs.waitForAll()
+        await writes.shutdown()
+        reads.shutdown()
+    }
+}
+
+/// The label-name rules of the engine (non-empty, bounded UTF-8 length, no control
+/// characters), checked up front so a bad name is reported at its exact place.
+enum LabelNameRules {
+    static func check(_ name: String, limit: Int, at location: InputLocation) throws(InputError) {
+        if name.isEmpty { throw InputError(location, .tooShort(minimum: 1, unit: "characters")) }
+        if name.utf8.count > limit { throw InputError(location, .tooLong(limit: limit, unit: "bytes")) }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw InputError(location, .invalidValue("contains a control character"))
+        }
+    }
+
+    /// Reads an array of label names, checking count, type and each name.
+    static func labels(_ field: FieldReader, runtime: ServerRuntime) throws(InputError) -> [String] {
+        let items = try field.array(maxItems: runtime.limits.maxLabelsPerRequest)
+        var names: [String] = []
+        names.reserveCapacity(items.count)
+        for item in items {
+            let name = try item.string()
+            try check(name, limit: runtime.maxLabelBytes, at: item.location)
+            names.append(name)
+        }
+        return names
+    }
+}

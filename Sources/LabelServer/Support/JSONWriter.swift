@@ -1,0 +1,96 @@
+import Foundation
+
+/// Serialises `JSONValue`s compactly, members in their given order.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    static func encode(_ value: JSONValue) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.write(value)
+        return writer.bytes
+    }
+
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .number(let number): append(number.text)
+        case .string(let text): writeString(text)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (position, item) in items.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            bytes.append(UInt8(ascii: "{"))
+            for (position, entry) in object.entries.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(entry.key)
+                bytes.append(UInt8(ascii: ":"))
+                write(entry.value)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: check them with a plain loop over their bytes and copy
+        // them in one go.
+        let copied =
+            text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+                for byte in buffer where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                bytes.append(contentsOf: buffer)
+                return true
+            } ?? false
+        if !copied {
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case 0x0A: append("\\n")
+                case 0x0D: append("\\r")
+                case 0x09: append("\\t")
+                case 0..<0x20:
+                    append("\\u00")
+                    bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    // MARK: Writing without building a `JSONValue` (hot paths: query results, listings)
+
+    /// Text that is already JSON (punctuation, keys known to need no escaping).
+    mutating func raw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// `"key":`
+    mutating func key(_ key: String) {
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func writeInt<Integer: BinaryInteger>(_ value: Integer) { append(String(value)) }
+
+    /// An ISO 8601 UTC timestamp string (see `Timestamps.iso8601`).
+    mutating func writeTimestamp(_ date: Date) {
+        bytes.append(UInt8(ascii: "\""))
+        Timestamps.appendISO8601(date, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+}

@@ -1,0 +1,74 @@
+import HTTPTypes
+import Hummingbird
+
+/// The body was larger than the route allows.
+struct PayloadTooLarge: Error, Equatable {
+    var limit: Int
+    var message: String { "the request body is larger than the limit of \(limit) bytes" }
+}
+
+/// How a body is encoded, from its `Content-Type`.
+enum BodyEncoding: Equatable {
+    case json
+    case ndjson
+    case urlEncodedForm
+    case multipartForm(boundary: String)
+    /// No content type: treated as JSON by the JSON endpoints.
+    case unspecified
+    case other(String)
+
+    init(contentType: String?) {
+        guard let contentType else {
+            self = .unspecified
+            return
+        }
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        switch mediaType {
+        case "application/json", "text/json": self = .json
+        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq": self = .ndjson
+        case "application/x-www-form-urlencoded": self = .urlEncodedForm
+        case "multipart/form-data":
+            if let boundary = MultipartForm.boundary(fromContentType: contentType) {
+                self = .multipartForm(boundary: boundary)
+            } else {
+                self = .other(mediaType)
+            }
+        case "": self = .unspecified
+        default: self = mediaType.hasSuffix("+json") ? .json : .other(mediaType)
+        }
+    }
+}
+
+extension Request {
+    /// The whole body, refusing more than `limit` bytes: a declared `Content-Length` over the
+    /// limit is refused before reading anything, a chunked body as soon as it passes the limit.
+    func collectBody(limit: Int) async throws -> [UInt8] {
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw PayloadTooLarge(limit: limit)
+        }
+        var bytes: [UInt8] = []
+        for try await buffer in body {
+            guard bytes.count + buffer.readableBytes <= limit else { throw PayloadTooLarge(limit: limit) }
+            bytes.append(contentsOf: buffer.readableBytesView)
+        }
+        return bytes
+    }
+
+    /// Query parameters, strictly decoded (Hummingbird's own parsing silently keeps bad escapes).
+    func queryFields() throws(InputError) -> FormFields {
+        guard let query = uri.query, !query.isEmpty else { return FormFields() }
+        return try FormFields(urlEncoded: Array(query.utf8), source: .query)
+    }
+
+    var bodyEncoding: BodyEncoding { BodyEncoding(contentType: headers[.contentType]) }
+
+    /// The first value of a header given by name (names are case-insensitive).
+    func header(_ name: String) -> String? {
+        HTTPField.Name(name).flatMap { headers[$0] }
+    }
+}
+
+/// Parses a JSON body into an `InputError` on failure, so each family reports it its way.
+func parseJSONBody(_ bytes: [UInt8]) throws(InputError) -> JSONValue {
+    do { return try JSONParser.parse(bytes) } catch { throw InputError(.body, .malformedJSON(error)) }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import LabelIndex
+import LabelServer
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP server: the three label APIs and the native query API.",
+        discussion: """
+            Serves ProjectDiscovery-style /v1/asset/..., the Labeling API under /API, \
+            ActionHub /labels and /assets, and the native /v1/query, /v1/assets, /v1/stats, \
+            plus /healthz, /metrics and /openapi.json. Runs until SIGTERM or SIGINT, then \
+            finishes in-flight requests and exits 0.
+
+            First run: when authentication is on and the store has no API key yet, a \
+            bootstrap key for account `default` with every scope is created and printed once \
+            on standard error. Create more keys with `labelindex keys create --account NAME` \
+            and revoke the bootstrap key with `labelindex keys revoke ID`.
+
+            Examples:
+              labelindex serve
+              labelindex serve --host 0.0.0.0 --port 9090 --data-dir /var/lib/labelindex
+              labelindex serve --no-auth          (local development only)
+            """)
+
+    enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+
+        var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+    }
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to bind; 0 picks a free one.")
+    var port: Int = 8080
+
+    @Flag(name: .customLong("no-auth"), help: "Accept every request without an API key (development only).")
+    var noAuthentication = false
+
+    @Option(name: .customLong("read-threads"), help: "Threads that run queries and listings.")
+    var readThreads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("log-level"), help: "The least severe log messages to print.")
+    var logLevel: LogLevel = .info
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
+        guard readThreads > 0 else { throw ValidationError("--read-threads must be positive.") }
+    }
+
+    func run() async throws {
+        let labelStore = try store.openForWriting()
+        if !noAuthentication { try createBootstrapKeyIfNeeded(in: labelStore) }
+        var logger = Logger(label: "labelindex") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel.level
+        let configuration = ServerConfiguration(
+            host: host, port: port, authentication: noAuthentication ? .disabled : .apiKeys, readThreads: readThreads)
+        do {
+            try await LabelServer.run(store: labelStore, configuration: configuration, logger: logger)
+        } catch {
+            throw CommandFailure.failure("the server stopped: \(error)")
+        }
+    }
+
+    /// A fresh store has no key, so a server started with authentication would refuse every
+    /// request; the bootstrap key makes `scripts/serve` usable at once, and is shown only here.
+    private func createBootstrapKeyIfNeeded(in labelStore: LabelStore) throws {
+        let keys = APIKeyStore(store: labelStore)
+        guard try keys.list().isEmpty else { return }
+        let created = try keys.create(
+            account: "default", scopes: nil, note: "bootstrap key created by labelindex serve")
+        let rule = String(repeating: "=", count: 78)
+        Console.error(
+            """
+            \(rule)
+            No API key existed, so a bootstrap key was created for account "default" (every scope).
+            It is shown only this once; store it now:
+
+                \(created.secret)
+
+            Send it as X-API-Key (ProjectDiscovery and /v1), APIKEY (/API) or actionhub-key (ActionHub).
+            More keys:   labelindex keys create --account NAME [--scope team/ID] --data-dir \(store.dataDirectory)
+            Revoke this: labelindex keys revoke \(created.id) --data-dir \(store.dataDirectory)
+            \(rule)
+            """)
+    }
+}

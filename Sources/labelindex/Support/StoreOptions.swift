@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import LabelIndex
+
+/// `--data-dir`, shared by every command that opens the store.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .customLong("data-dir"), help: "The store's directory (created on first use by commands that write).",
+        completion: .directory)
+    var dataDirectory: String = "./data"
+
+    /// Opens the store for a command that writes, creating the directory when missing.
+    func openForWriting(durability: Durability = .durable) throws -> LabelStore {
+        var options = LabelStore.Options()
+        options.durability = durability
+        return try LabelStore(path: dataDirectory, options: options)
+    }
+
+    /// Opens an existing store for a command that only reads: a missing store is an error
+    /// rather than a new empty one left behind by a typo in the path.
+    func openExisting() throws -> LabelStore {
+        guard FileManager.default.fileExists(atPath: dataDirectory + "/data.mdb") else {
+            let reason =
+                FileManager.default.fileExists(atPath: dataDirectory)
+                ? "\(dataDirectory) holds no LabelIndex store (no data.mdb)"
+                : "no store at \(dataDirectory) (the directory does not exist)"
+            throw CommandFailure.badInput(
+                "\(reason); pass --data-dir, or create one with `labelindex import` or `labelindex serve`")
+        }
+        return try LabelStore(path: dataDirectory)
+    }
+}
+
+/// `--namespace`, shared by the commands that work in one namespace.
+struct NamespaceOption: ParsableArguments {
+    @Option(name: .customLong("namespace"), help: "The namespace (tenant) to work in.")
+    var name: String = Namespace.default.name
+
+    var namespace: Namespace { Namespace(name) }
+}

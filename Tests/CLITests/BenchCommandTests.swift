@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `bench generate|run|queries` end to end on a tiny workload (no timing assertions).
+@Suite struct BenchCommandTests {
+    @Test func generateRunAndQueries() throws {
+        let directory = try TemporaryDirectory()
+        let workload = directory.path("workload")
+        let generated = try CLI.succeed([
+            "bench", "generate", "--assets", "3000", "--labels", "100", "--seed", "3", "--out", workload,
+        ])
+        #expect(generated.stdout.contains("wrote 3,000 assets, 100 labels"))
+        for file in ["assets.ndjson", "labels.ndjson", "queries.tsv", "writes.tsv", "workload.json"] {
+            #expect(FileManager.default.fileExists(atPath: "\(workload)/\(file)"), "\(file) missing")
+        }
+
+        let reports = directory.path("reports")
+        let run = try CLI.succeed([
+            "bench", "run", workload, "--readers", "2", "--repeat", "3", "--max-seconds", "0.05", "--writes", "40",
+            "--mixed-seconds", "0.2", "--out", reports,
+        ])
+        #expect(run.stdout.contains("COUNT LATENCY"))
+        #expect(run.stdout.contains("speed-up vs SQLite"))
+        #expect(run.stderr.contains("checking that the systems agree"))
+
+        let report = try JSON.parse(try String(contentsOfFile: "\(reports)/report.json", encoding: .utf8))
+        #expect(report["workload"]?["assets"] == 3000)
+        let shapes = try #require(report["shapes"]?.array)
+        #expect(shapes.count == 12)
+        for shape in shapes {
+            for system in ["LabelIndex", "SQLite", "floor"] {
+                #expect(shape["latencies"]?[system]?["count"]?["median"]?.number != nil, "\(shape)")
+                #expect(shape["latencies"]?[system]?["firstPage"]?["p99"]?.number != nil, "\(shape)")
+            }
+        }
+        #expect(report["loads"]?.array?.map { $0["system"] } == ["LabelIndex", "SQLite"])
+        #expect(
+            report["writes"]?.array?.map { $0["system"] } == [
+                "LabelIndex", "LabelIndex (no-sync)", "LabelIndex (no-sync, write map)", "SQLite",
+            ])
+        #expect(report["mixed"]?.array?.allSatisfy { ($0["queries"]?.int ?? 0) > 0 } == true)
+
+        let markdown = try String(contentsOfFile: "\(reports)/report.md", encoding: .utf8)
+        #expect(markdown.hasPrefix("## LabelIndex benchmark: 3,000 assets"))
+        #expect(markdown.contains("| shape | LabelIndex | SQLite | floor | speed-up vs SQLite | × floor |"))
+        let svg = try String(contentsOfFile: "\(reports)/latency.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<rect").count > 12 * 3 * 2)
+
+        // The same queries against a store imported from the workload: the counts must match.
+        let data = directory.path("data")
+        try CLI.succeed(["import", "--data-dir", data, "\(workload)/labels.ndjson", "\(workload)/assets.ndjson"])
+        let queries = try JSON.parse(
+            try CLI.succeed([
+                "bench", "queries", "--data-dir", data, "--queries", "\(workload)/queries.tsv", "--repeat", "3",
+                "--json",
+            ]).stdout)
+        let runs = try #require(queries.array)
+        #expect(runs.count == 12)
+        for (run, shape) in zip(runs, shapes) {
+            #expect(run["id"] == shape["shape"])
+            #expect(run["count"] == shape["count"])
+            #expect(run["ids"]?.array?.count == min(shape["count"]?.int ?? 0, 100))
+            #expect(run["count_latency"]?["median"]?.number != nil)
+        }
+        let text = try CLI.succeed([
+            "bench", "queries", "--data-dir", data, "--queries", "\(workload)/queries.tsv", "--repeat", "2",
+        ])
+        #expect(text.stdout.contains("single-popular"))
+        #expect(text.stdout.contains("first 100 ids:"))
+    }
+
+    @Test func queriesFileErrors() throws {
+        let directory = try TemporaryDirectory()
+        let data = try SampleData.importInto(directory)
+        let bad = try directory.write("bad.tsv", "ok\tlabel:prod\nbroken\tlabel:prod AND\n")
+        let result = try CLI.run(["bench", "queries", "--data-dir", data, "--queries", bad])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("\(bad):2: query broken"))
+        #expect(result.stderr.contains("^"))
+        let noTab = try directory.write("notab.tsv", "label:prod\n")
+        #expect(try CLI.run(["bench", "queries", "--data-dir", data, "--queries", noTab]).status == 2)
+        #expect(
+            try CLI.run(["bench", "queries", "--data-dir", data, "--queries", directory.path("absent.tsv")]).status == 2
+        )
+    }
+
+    @Test func runNeedsAWorkload() throws {
+        let directory = try TemporaryDirectory()
+        let result = try CLI.run(["bench", "run", directory.path]);
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("not a workload directory"))
+        let invalid = try CLI.run([
+            "bench", "generate", "--assets", "10", "--labels", "3", "--out", directory.path("w"),
+        ])
+        #expect(invalid.status == 2, "\(invalid)")
+        #expect(invalid.stderr.contains("invalid workload spec"))
+    }
+}

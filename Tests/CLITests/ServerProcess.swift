@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+
+/// The real `labelindex serve` in a child process, and an HTTP client talking to it.
+final class ServerProcess: Sendable {
+    let process: Process
+    let port: Int
+    private let errorOutput: OutputBuffer
+    private let errorPipe: Pipe
+
+    /// Starts `labelindex serve ARGUMENTS --port 0` and waits for its `listening on` line.
+    init(_ arguments: [String]) async throws {
+        let process = Process()
+        process.executableURL = try CLI.executable()
+        process.arguments = ["serve", "--port", "0", "--read-threads", "2"] + arguments
+        let pipe = Pipe()
+        let output = OutputBuffer()
+        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        errorPipe = pipe
+        errorOutput = output
+        var found: Int?
+        for _ in 0..<1_200 where found == nil && process.isRunning {
+            found =
+                output.text.split(separator: "\n").lazy.compactMap { line -> Int? in
+                    guard line.hasPrefix("listening on http://127.0.0.1:") else { return nil }
+                    return Int(line.split(separator: ":").last ?? "")
+                }.first
+            if found == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard let found else {
+            process.terminate()
+            throw ServerProcessError(message: "the server never printed its address:\n\(output.text)")
+        }
+        port = found
+    }
+
+    /// Everything the server printed on stderr so far.
+    var stderr: String { errorOutput.text }
+
+    /// Sends SIGTERM and waits for the process to end; returns its exit status.
+    func stop() async throws -> Int32 {
+        process.terminate()
+        for _ in 0..<600 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "the server did not stop within 30 s of SIGTERM")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        errorPipe.fileHandleForReading.readabilityHandler = nil
+        #expect(process.terminationReason == .exit, "the server died of a signal")
+        return process.terminationStatus
+    }
+
+    /// A request to the server; `json` sets a JSON body, `form` a form-encoded one.
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: [String: String] = [:], json: String? = nil, form: String? = nil
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let form {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: body))
+    }
+}
+
+/// Text a child process wrote, collected from the pipe's handler thread.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex("")
+
+    var text: String { storage.withLock { $0 } }
+
+    func append(_ data: Data) { storage.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+}
+
+struct ServerProcessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// An HTTP response with its body parsed as JSON on demand.
+struct Reply: CustomStringConvertible {
+    var status: Int
+    var headers: HTTPHeaders
+    var text: String
+
+    var json: JSON? { try? JSON.parse(text) }
+
+    subscript(key: String) -> JSON? { json?[key] }
+
+    var description: String { "\(status) \(text)" }
+}
