@@ -210,6 +210,21 @@ public struct RoaringBitmap: @unchecked Sendable {
             initialized = Int(roaring_read_uint32_iterator(&iterator, buffer.baseAddress!, UInt32(limit)))
         }
     }
+
+    /// Appends up to `limit` values ≥ `start` to `values`, ascending (a page collecting from
+    /// many blocks fills one array instead of allocating one per block).
+    public func appendValues(from start: UInt32, limit: Int, to values: inout [UInt32]) {
+        guard limit > 0 else { return }
+        var iterator = roaring_uint32_iterator_t()
+        roaring_init_iterator(pointer, &iterator)
+        guard roaring_move_uint32_iterator_equalorlarger(&iterator, start) else { return }
+        let end = values.count
+        values.append(contentsOf: repeatElement(0, count: limit))
+        let read = values.withUnsafeMutableBufferPointer { buffer in
+            Int(roaring_read_uint32_iterator(&iterator, buffer.baseAddress! + end, UInt32(limit)))
+        }
+        values.removeLast(limit - read)
+    }
 }
 
 extension RoaringBitmap: Equatable {

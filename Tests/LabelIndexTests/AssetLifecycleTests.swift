@@ -23,6 +23,20 @@ import Testing
         #expect(asset.labels.map(\.name) == ["keep"])
     }
 
+    @Test func keysAtOrdinalsFollowTheGivenOrderAndSkipDeletedAssets() throws {
+        let keys: [AssetKey] = [.id(-7), .typed(type: "form", id: "ünï"), .id(Int64.max), .id(3)]
+        try fixture.write { ns in
+            for key in keys { try ns.upsertAsset(key, AssetAttributes(name: "n", metadata: Array("{}".utf8))) }
+            try ns.apply(.append(["a"]), to: .id(3))
+            _ = try ns.deleteAsset(.id(Int64.max))
+        }
+        try fixture.read { (ns) throws in
+            let ordinals: [AssetOrdinal] = [3, 0, 2, 1, 9].map { AssetOrdinal($0) }
+            #expect(try ns.assetKeys(at: ordinals) == [.id(3), .id(-7), .typed(type: "form", id: "ünï")])
+            #expect(try ns.assetKeys(at: ordinals) == ns.assets(at: ordinals).map(\.key))
+        }
+    }
+
     @Test func deleteLeavesNoTrace() throws {
         try fixture.write { ns in
             for id in Int64(1)...3 { try ns.upsertAsset(.id(id)) }

@@ -89,6 +89,38 @@ import Testing
         }
     }
 
+    @Test func fieldsChooseWhatEachAssetCarries() async throws {
+        try await withServer { server in
+            let key = try server.key()
+            try await seed(server, key)
+            let typed = try await server.send(
+                .put, "/v1/assets/form:9", headers: ["X-API-Key": key], json: #"{"name":"nine","labels":["api"]}"#)
+            #expect(typed.status == 201)
+            var reply = try await server.send(.get, "/v1/query?q=label:api&fields=id", headers: ["X-API-Key": key])
+            #expect(reply["assets"] == [["id": 1], ["id": 3], ["id": "form:9"]])
+            #expect(reply["count"] == 3)
+            reply = try await server.send(
+                .get, "/v1/query?q=label:api&fields=labels,name&limit=1", headers: ["X-API-Key": key])
+            #expect(reply["assets"] == [["id": 1, "name": "one", "labels": ["prod", "api"]]])
+            #expect(reply["next_cursor"]?.stringValue != nil)
+            let post = try await server.send(
+                .post, "/v1/query", headers: ["X-API-Key": key],
+                json: #"{"q":"label:api","fields":["id"],"cursor":"\#(reply["next_cursor"]?.stringValue ?? "")"}"#)
+            #expect(post["assets"] == [["id": 3], ["id": "form:9"]])
+            let all = try await server.send(.get, "/v1/query?q=label:api&limit=1", headers: ["X-API-Key": key])
+            let asset = try #require(all["assets"]?.arrayValue?.first?.objectValue)
+            #expect(asset.entries.map(\.key) == ["id", "name", "type", "created_at", "updated_at", "labels"])
+            for path in ["/v1/query?q=*&fields=id,colour", "/v1/query?q=*&fields="] {
+                let bad = try await server.send(.get, path, headers: ["X-API-Key": key])
+                #expect(bad.status == 400, "\(path)")
+                #expect(bad["field"] == "fields")
+            }
+            let bad = try await server.send(
+                .post, "/v1/query", headers: ["X-API-Key": key], json: #"{"q":"*","fields":["id",1]}"#)
+            #expect(bad.status == 400)
+        }
+    }
+
     @Test func parseErrorsArePrecise() async throws {
         try await withServer { server in
             let key = try server.key()

@@ -20,6 +20,22 @@ import Testing
         #expect(JSONWriter.encode(.double(.infinity)) == Array("null".utf8))
     }
 
+    @Test func integersAreWrittenExactly() {
+        let values: [Int64] = [0, 7, -7, 10, -10, 1_234_567_890, .max, .min]
+        for value in values {
+            var writer = JSONWriter(capacity: 0)
+            writer.writeInt(value)
+            #expect(writer.bytes == Array(String(value).utf8))
+        }
+        var writer = JSONWriter(capacity: 0)
+        writer.raw("[")
+        writer.writeInt(UInt64.max)
+        writer.raw(",")
+        writer.writeInt(Int32(-5))
+        writer.raw("]")
+        #expect(writer.bytes == Array("[18446744073709551615,-5]".utf8))
+    }
+
     @Test func jsonErrorsHaveOffsets() {
         let cases: [(String, Int)] = [
             ("", 0), ("{", 1), (#"{"a" 1}"#, 5), ("[1,]", 3), ("01", 1), (#""\x""#, 2), ("[1] [2]", 4), ("tru", 0),

@@ -79,6 +79,15 @@ nonisolated(unsafe) let benchmarks = {
         }
     }
 
+    // Parsing must stay linear in the input: compare the two (10× the ids → ~10× the time).
+    for count in [10_000, 100_000] {
+        Benchmark("parse: asset list of \(count) ids") { benchmark in
+            let text = "asset:" + (0..<count).map(String.init).joined(separator: ",")
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(try QueryParser().parse(text)) }
+        }
+    }
+
     for shape in QueryShape.allCases {
         Benchmark("query count: \(shape.rawValue)") { benchmark in
             let fixture = Fixture.shared!

@@ -109,6 +109,16 @@ struct AssetRecord: Hashable {
         if !reader.isAtEnd { throw .corrupted("trailing bytes after an asset record") }
     }
 
+    /// Only the key, for pages that return ids and nothing else.
+    static func decodeKey(_ raw: UnsafeRawBufferPointer) throws(LabelIndexError) -> AssetKey {
+        var reader = ByteReader(raw)
+        if try readHeader(&reader) & Flag.typedKey != 0 {
+            let type = try reader.readLengthPrefixedString()
+            return .typed(type: type, id: try reader.readLengthPrefixedString())
+        }
+        return .id(Int64(bitPattern: try reader.readLittleEndianUInt64()))
+    }
+
     /// Only the labels, skipping the attributes (the hot path of label reads and writes).
     static func decodeLabels(_ raw: UnsafeRawBufferPointer) throws(LabelIndexError) -> [StoredLabel] {
         var reader = ByteReader(raw)

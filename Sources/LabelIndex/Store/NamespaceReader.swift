@@ -116,6 +116,15 @@ public class NamespaceReader {
         return try makeAsset(stored, ordinal: ordinal.rawValue)
     }
 
+    /// The keys of the assets at these ordinals, in the order given; ordinals without an asset
+    /// are skipped. Much cheaper than `assets(at:)` when only ids are needed.
+    public func assetKeys(at ordinals: [AssetOrdinal]) throws -> [AssetKey] {
+        var keys: [AssetKey] = []
+        keys.reserveCapacity(ordinals.count)
+        try forEachRecord(at: ordinals) { _, raw in keys.append(try AssetRecord.decodeKey(raw)) }
+        return keys
+    }
+
     /// The labels of an asset in their stored order, or `nil` when the asset does not exist.
     public func labels(of key: AssetKey) throws -> [AssetLabel]? {
         guard let ordinal = try lookupOrdinal(key), let stored = try storedLabels(ordinal) else { return nil }
@@ -146,7 +155,17 @@ public class NamespaceReader {
 
     /// The assets at these ordinals, in the order given; ordinals without an asset are skipped.
     public func assets(at ordinals: [AssetOrdinal]) throws -> [Asset] {
-        try ordinals.compactMap { try asset(at: $0) }
+        var stored: [(UInt32, AssetRecord)] = []
+        stored.reserveCapacity(ordinals.count)
+        let epoch = record.createdAt
+        try forEachRecord(at: ordinals) { ordinal, raw in
+            stored.append((ordinal, try AssetRecord(decoding: raw, epoch: epoch)))
+        }
+        return try stored.map { ordinal, record in
+            var record = record
+            if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
+            return try makeAsset(record, ordinal: ordinal)
+        }
     }
 
     // MARK: Postings primitives (writers override these to see their buffered changes)
@@ -219,6 +238,24 @@ public class NamespaceReader {
         }
     }
 
+    /// Visits the records at `ordinals` in the order given, skipping ordinals without an asset,
+    /// through one cursor: a page's ordinals share groups and pages, and LMDB finds a key on the
+    /// cursor's current page without descending the tree again.
+    func forEachRecord(at ordinals: [AssetOrdinal], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
+        guard !ordinals.isEmpty else { return }
+        try transaction.withCursor(on: schema.records) { cursor in
+            for ordinal in ordinals.lazy.map(\.rawValue) {
+                try Keys.pair(id, RecordGroup.index(of: ordinal)).withUnsafeBytes { key in
+                    _ = try cursor.get(.set(key)) { _, group in
+                        if let record = try RecordGroup.record(in: group, slot: RecordGroup.slot(of: ordinal)) {
+                            try body(ordinal, record)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Visits records in ordinal order from `start`, while `body` returns true.
     func forEachRecord(from start: UInt32, _ body: (UInt32, UnsafeRawBufferPointer) throws -> Bool) throws {
         try transaction.withCursor(on: schema.records) { cursor in
@@ -267,17 +304,21 @@ public class NamespaceReader {
     }
 
     func labelName(_ labelID: UInt32) throws -> String {
-        let names = store.labelNames
-        if let name = names.name(of: labelID, namespace: id, generation: record.labelGeneration) { return name }
+        // The reader's own memo first: the shared cache takes a lock, and a page of assets
+        // resolves the same few labels hundreds of times.
         if let name = labelNameMemo[labelID] { return name }
+        let names = store.labelNames
+        if let name = names.name(of: labelID, namespace: id, generation: record.labelGeneration) {
+            labelNameMemo[labelID] = name
+            return name
+        }
         guard let label = try labelRecord(labelID) else {
             throw LabelIndexError.corrupted("asset refers to missing label \(labelID)")
         }
         if fillsSharedCaches {
             names.insert(label.name, for: labelID, namespace: id, generation: record.labelGeneration)
-        } else {
-            labelNameMemo[labelID] = label.name
         }
+        labelNameMemo[labelID] = label.name
         return label.name
     }
 

@@ -186,14 +186,20 @@ struct QueryExecutor {
         var ordinals: [UInt32] = []
         ordinals.reserveCapacity(limit + 1)
         var next: UInt16? = UInt16(truncatingIfNeeded: start >> 16)
+        // Words pay off where a block holds many matches and the page needs few of them. A
+        // sparse driver (under one match per 64 ordinals on average) makes materialising its
+        // blocks as cheap; and once a block exhausts its word budget, the operands are dense
+        // but rarely match together, and later blocks of the same lists look alike.
+        var wordsPay = root.estimate > blockLimit << 10
         while let from = next, let block = try nextCandidate(root, atOrAfter: from) {
             next = block == UInt16.max ? nil : block + 1
             var first: UInt32? = max(UInt32(start), UInt32(block) << 16)
-            if var words = try WordPage(root, block: block, executor: self), let from = first {
+            if wordsPay, var words = try WordPage(root, block: block, executor: self), let from = first {
                 first = words.collect(from: from, into: &ordinals, capacity: limit + 1)
+                wordsPay = first == nil
             }
             if let from = first, let matches = try evaluate(root, in: block) {
-                ordinals.append(contentsOf: matches.values(from: from, limit: limit + 1 - ordinals.count))
+                matches.appendValues(from: from, limit: limit + 1 - ordinals.count, to: &ordinals)
             }
             if ordinals.count > limit {
                 ordinals.removeLast()

@@ -6,31 +6,52 @@ import LabelQuery
 /// the response bytes: query pages hold many of them, and building a `JSONValue` per asset
 /// costs more than the query itself.
 enum NativeAssetJSON {
-    static func write(_ asset: Asset, into writer: inout JSONWriter) {
+    static func write(_ asset: Asset, fields: AssetFields = .all, into writer: inout JSONWriter) {
         writer.raw(#"{"id":"#)
-        switch asset.key {
-        case .id(let id): writer.writeInt(id)
-        case .typed: writer.writeString(asset.key.description)
+        writeID(asset.key, into: &writer)
+        if fields.contains(.name) {
+            writer.raw(#","name":"#)
+            writer.writeString(asset.name)
         }
-        writer.raw(#","name":"#)
-        writer.writeString(asset.name)
-        writer.raw(#","type":"#)
-        if let type = asset.assetType { writer.writeString(type) } else { writer.raw("null") }
-        writer.raw(#","created_at":"#)
-        writer.writeTimestamp(asset.createdAt)
-        writer.raw(#","updated_at":"#)
-        writer.writeTimestamp(asset.updatedAt)
-        writer.raw(#","labels":["#)
-        for (position, label) in asset.labels.enumerated() {
-            if position > 0 { writer.raw(",") }
-            writer.writeString(label.name)
+        if fields.contains(.type) {
+            writer.raw(#","type":"#)
+            if let type = asset.assetType { writer.writeString(type) } else { writer.raw("null") }
         }
-        writer.raw("]")
-        if let metadata = asset.metadata, let value = try? JSONParser.parse(metadata) {
+        if fields.contains(.createdAt) {
+            writer.raw(#","created_at":"#)
+            writer.writeTimestamp(asset.createdAt)
+        }
+        if fields.contains(.updatedAt) {
+            writer.raw(#","updated_at":"#)
+            writer.writeTimestamp(asset.updatedAt)
+        }
+        if fields.contains(.labels) {
+            writer.raw(#","labels":["#)
+            for (position, label) in asset.labels.enumerated() {
+                if position > 0 { writer.raw(",") }
+                writer.writeString(label.name)
+            }
+            writer.raw("]")
+        }
+        if fields.contains(.metadata), let metadata = asset.metadata, let value = try? JSONParser.parse(metadata) {
             writer.raw(#","metadata":"#)
             writer.write(value)
         }
         writer.raw("}")
+    }
+
+    /// `{"id": …}`, for pages that ask for ids only.
+    static func write(_ key: AssetKey, into writer: inout JSONWriter) {
+        writer.raw(#"{"id":"#)
+        writeID(key, into: &writer)
+        writer.raw("}")
+    }
+
+    private static func writeID(_ key: AssetKey, into writer: inout JSONWriter) {
+        switch key {
+        case .id(let id): writer.writeInt(id)
+        case .typed: writer.writeString(key.description)
+        }
     }
 
     static func bytes(_ asset: Asset) -> [UInt8] {

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Parameters: `q` (required), `limit` (0 … max page size, default 100; 0 returns no page),
 /// `cursor` (from `next_cursor`), `count` (default true), `count_only`, `facets` (label names;
-/// comma-separated in a query string), `explain`. Parse errors come back as 400 with `offset`,
+/// comma-separated in a query string), `explain`, `fields` (asset fields to return, `id` always;
+/// comma-separated in a query string; default all). Parse errors come back as 400 with `offset`,
 /// `length`, `line`, `column`, `endColumn`, `fragment`, `expected`, `hint` and `message`.
 struct QueryRoutes {
     let runtime: ServerRuntime
@@ -26,6 +27,7 @@ struct QueryRoutes {
         var includeCount = true
         var facets: [String] = []
         var explain = false
+        var fields = AssetFields.all
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -66,13 +68,18 @@ struct QueryRoutes {
             parameters.facets = facets.split(separator: ",").map(String.init)
         }
         if let explain = query["explain"] { parameters.explain = try QueryValues.bool(explain, at: .query("explain")) }
+        if let fields = query["fields"] {
+            parameters.fields = try AssetFields(
+                names: fields.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
+                at: .query("fields"))
+        }
         try checkFacets(parameters.facets, at: .query("facets"))
         return parameters
     }
 
     func parameters(body value: JSONValue) throws -> Parameters {
         let body = try FieldReader(value, at: .body).object()
-        try body.rejectUnknownKeys(["q", "limit", "cursor", "count", "count_only", "facets", "explain"])
+        try body.rejectUnknownKeys(["q", "limit", "cursor", "count", "count_only", "facets", "explain", "fields"])
         var parameters = Parameters(
             text: try body.required("q").string(),
             limit: try body.optional("limit")?.int(in: 0...maximumLimit) ?? runtime.limits.defaultPageSize)
@@ -86,6 +93,11 @@ struct QueryRoutes {
             parameters.facets = try facets.array(maxItems: runtime.limits.maxFacets).map { try $0.string() }
         }
         parameters.explain = try body.optional("explain")?.bool() ?? false
+        if let fields = body.optional("fields") {
+            parameters.fields = try AssetFields(
+                names: try fields.array(maxItems: AssetFields.byName.count).map { try $0.string() },
+                at: InputLocation(.body, [.key("fields")]))
+        }
         try checkFacets(parameters.facets, at: InputLocation(.body, [.key("facets")]))
         return parameters
     }
@@ -101,17 +113,20 @@ struct QueryRoutes {
         do { query = try preparedQueries.prepare(parameters.text) } catch {
             throw NativeError.from(error, logger: runtime.logger)
         }
+        let idsOnly = parameters.fields.isEmpty
         let request = QueryRequest(
             limit: parameters.limit, cursor: parameters.cursor, includeCount: parameters.includeCount,
-            includeAssets: true,
+            includeAssets: !idsOnly,
             facets: parameters.facets, explain: parameters.explain)
         let namespace = caller.namespace
         // A namespace nothing was ever written to has no matches.
-        let result = try await runtime.read { snapshot -> QueryResult? in
-            try snapshot.namespace(namespace).map { try $0.run(query, request) }
+        let (result, keys) = try await runtime.read { snapshot -> (QueryResult?, [AssetKey]) in
+            guard let reader = try snapshot.namespace(namespace) else { return (nil, []) }
+            let result = try reader.run(query, request)
+            return (result, idsOnly ? try reader.assetKeys(at: result.ordinals) : [])
         }
         let assets = result?.assets ?? []
-        var writer = JSONWriter(capacity: 256 + 256 * assets.count)
+        var writer = JSONWriter(capacity: 256 + 256 * assets.count + 32 * keys.count)
         writer.raw(#"{"query":"#)
         writer.writeString(query.text)
         if parameters.includeCount {
@@ -121,7 +136,11 @@ struct QueryRoutes {
         writer.raw(#","assets":["#)
         for (position, asset) in assets.enumerated() {
             if position > 0 { writer.raw(",") }
-            NativeAssetJSON.write(asset, into: &writer)
+            NativeAssetJSON.write(asset, fields: parameters.fields, into: &writer)
+        }
+        for (position, key) in keys.enumerated() {
+            if position > 0 { writer.raw(",") }
+            NativeAssetJSON.write(key, into: &writer)
         }
         writer.raw(#"],"next_cursor":"#)
         writer.write((result?.nextCursor?.rawValue).json)

@@ -81,7 +81,19 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func writeInt<Integer: BinaryInteger>(_ value: Integer) { append(String(value)) }
+    mutating func writeInt<Integer: BinaryInteger>(_ value: Integer) {
+        guard let value = Int64(exactly: value) else { return append(String(value)) }
+        // Digits straight into the buffer: pages write hundreds of ids, and `String(value)`
+        // allocates for each.
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
 
     /// An ISO 8601 UTC timestamp string (see `Timestamps.iso8601`).
     mutating func writeTimestamp(_ date: Date) {
