@@ -94,7 +94,9 @@ public enum LMDBError: Error, Hashable, Sendable {
         case .badValueSize: MDB_BAD_VALSIZE
         case .badDatabase: MDB_BAD_DBI
         case .system(let errno): errno
-        case .transactionEnded, .readOnly, .transactionSuspended, .mapSizeLimitReached, .reentrantWrite, .nestedWithWriteMap: nil
+        case .transactionEnded, .readOnly, .transactionSuspended, .mapSizeLimitReached, .reentrantWrite,
+            .nestedWithWriteMap:
+            nil
         }
     }
 }

@@ -128,7 +128,8 @@ public final class CSVReader {
     }
 
     private func deliver(
-        _ record: UnsafeRawBufferPointer, _ line: Int, _ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void
+        _ record: UnsafeRawBufferPointer, _ line: Int,
+        _ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void
     ) throws {
         var record = record
         var columnBias = 0
@@ -143,7 +144,8 @@ public final class CSVReader {
         }
         guard record.count <= options.maximumLineBytes else {
             try body(
-                .failure(lineError(RecordFailure(offset: 0, reason: .lineTooLong(limit: options.maximumLineBytes)))), line)
+                .failure(lineError(RecordFailure(offset: 0, reason: .lineTooLong(limit: options.maximumLineBytes)))),
+                line)
             return
         }
         let isHeader = decoder.kind == nil

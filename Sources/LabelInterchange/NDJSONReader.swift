@@ -154,7 +154,8 @@ public final class NDJSONReader {
     }
 
     @inline(__always) private func deliver(
-        _ line: UnsafeRawBufferPointer, _ lineNumber: Int, _ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void
+        _ line: UnsafeRawBufferPointer, _ lineNumber: Int,
+        _ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void
     ) throws {
         var line = line
         var columnBias = 0
@@ -172,7 +173,8 @@ public final class NDJSONReader {
         switch decoder.decode(line) {
         case .success(.asset(let asset)): try body(.success(.asset(asset)), lineNumber)
         case .success(.label(let label)): try body(.success(.label(label)), lineNumber)
-        case .failure(let failure): try body(.failure(self.failure(failure, lineNumber, columnBias: columnBias)), lineNumber)
+        case .failure(let failure):
+            try body(.failure(self.failure(failure, lineNumber, columnBias: columnBias)), lineNumber)
         }
     }
 

@@ -126,6 +126,8 @@ public struct BlockWordCursor {
     }
 
     private mutating func seek(_ runs: UnsafePointer<rle16_t>, count: Int, to index: Int) {
-        while position < count && (Int(runs[position].value) + Int(runs[position].length)) >> 6 < index { position += 1 }
+        while position < count && (Int(runs[position].value) + Int(runs[position].length)) >> 6 < index {
+            position += 1
+        }
     }
 }

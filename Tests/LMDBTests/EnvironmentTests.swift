@@ -32,7 +32,9 @@ import Testing
         let db = try env.database("big")
         #expect(throws: LMDBError.mapSizeLimitReached(limit: 512 * 1024)) {
             try env.environment.write { txn in
-                for index in 0..<2_000 { try txn.put([UInt8](repeating: 1, count: 1000), in: db, forKey: bigEndian(UInt32(index))) }
+                for index in 0..<2_000 {
+                    try txn.put([UInt8](repeating: 1, count: 1000), in: db, forKey: bigEndian(UInt32(index)))
+                }
             }
         }
     }
@@ -67,7 +69,9 @@ import Testing
         var options = Environment.Options()
         options.readOnly = true
         let copy = try Environment(path: target, options: options)
-        let value = try copy.read { txn in try txn.openDatabase(named: "kv").flatMap { try txn.value(in: $0, forKey: [1]) } }
+        let value = try copy.read { txn in
+            try txn.openDatabase(named: "kv").flatMap { try txn.value(in: $0, forKey: [1]) }
+        }
         #expect(value == [9])
         #expect(throws: LMDBError.readOnly) { try copy.write { _ in } }
     }

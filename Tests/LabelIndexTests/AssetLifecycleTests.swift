@@ -1,6 +1,7 @@
 import Foundation
-@testable import LabelIndex
 import Testing
+
+@testable import LabelIndex
 
 @Suite struct AssetLifecycleTests {
     let fixture: TemporaryStore
@@ -10,7 +11,9 @@ import Testing
     @Test func upsertCreatesThenUpdatesKeepingLabels() throws {
         let created = Date(timeIntervalSince1970: 1_700_000_000.123)
         let first = try fixture.write { ns in
-            try ns.upsertAsset(.id(-5), AssetAttributes(name: "a", assetType: "host", createdAt: created, metadata: Array("{\"x\":1}".utf8)))
+            try ns.upsertAsset(
+                .id(-5),
+                AssetAttributes(name: "a", assetType: "host", createdAt: created, metadata: Array("{\"x\":1}".utf8)))
         }
         #expect(first == .created(AssetOrdinal(0)))
         try fixture.write { try $0.apply(.append(["keep"]), to: .id(-5)) }

@@ -67,10 +67,14 @@ import Testing
                 try fixture.write { try $0.upsertAsset(.typed(type: "", id: "1")) }
             }
             #expect(throws: LabelIndexError.valueTooLarge(field: "asset name", bytes: 5000, limit: 4096)) {
-                try fixture.write { try $0.upsertAsset(.id(2), AssetAttributes(name: String(repeating: "n", count: 5000))) }
+                try fixture.write {
+                    try $0.upsertAsset(.id(2), AssetAttributes(name: String(repeating: "n", count: 5000)))
+                }
             }
             #expect(throws: LabelIndexError.valueTooLarge(field: "metadata", bytes: 70_000, limit: 65_536)) {
-                try fixture.write { try $0.upsertAsset(.id(2), AssetAttributes(metadata: Array(repeating: 32, count: 70_000))) }
+                try fixture.write {
+                    try $0.upsertAsset(.id(2), AssetAttributes(metadata: Array(repeating: 32, count: 70_000)))
+                }
             }
             #expect(throws: LabelIndexError.invalidNamespaceName("", .empty)) {
                 try fixture.store.write { try $0.namespace("") }

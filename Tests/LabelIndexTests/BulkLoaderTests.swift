@@ -114,7 +114,8 @@ import Testing
     private func snapshot(_ fixture: TemporaryStore) throws -> [String] {
         try fixture.read { ns in
             try ns.assets(limit: 100_000).map { asset in
-                "\(asset.key) \(asset.name) " + asset.labels.map { "\($0.name)=\($0.weight.map { "\($0)" } ?? "-")" }.joined(separator: ",")
+                "\(asset.key) \(asset.name) "
+                    + asset.labels.map { "\($0.name)=\($0.weight.map { "\($0)" } ?? "-")" }.joined(separator: ",")
             }.sorted()
         } ?? []
     }

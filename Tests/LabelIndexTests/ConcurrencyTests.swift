@@ -14,7 +14,9 @@ import Testing
         try fixture.write { ns in
             for id in Int64(0)..<40 {
                 try ns.upsertAsset(.id(id))
-                try ns.apply(.replace([LabelAssignment(names[Int(id) % 12]), LabelAssignment(names[(Int(id) + 1) % 12])]), to: .id(id))
+                try ns.apply(
+                    .replace([LabelAssignment(names[Int(id) % 12]), LabelAssignment(names[(Int(id) + 1) % 12])]),
+                    to: .id(id))
             }
         }
         let stop = Atomic<Bool>(false)
@@ -30,7 +32,9 @@ import Testing
                                 throw ConsistencyFailure("reader \(reader) went back in time")
                             }
                             lastTransaction = snapshot.transactionID
-                            guard let ns = try snapshot.namespace(.default) else { throw ConsistencyFailure("no namespace") }
+                            guard let ns = try snapshot.namespace(.default) else {
+                                throw ConsistencyFailure("no namespace")
+                            }
                             let labels = try ns.labels()
                             let total = labels.reduce(0) { $0 + $1.assetCount }
                             guard total == 80, try ns.pairCount() == 80 else {
@@ -40,7 +44,8 @@ import Testing
                                 let members = try ns.postings(of: .label(label.id))
                                 guard members.count == label.assetCount else { throw ConsistencyFailure("count drift") }
                                 for ordinal in members {
-                                    guard let ids = try ns.labelIDs(at: AssetOrdinal(ordinal)), ids.contains(where: { $0.id == label.id })
+                                    guard let ids = try ns.labelIDs(at: AssetOrdinal(ordinal)),
+                                        ids.contains(where: { $0.id == label.id })
                                     else { throw ConsistencyFailure("postings and record disagree") }
                                 }
                             }

@@ -33,10 +33,12 @@ import Testing
             let report = try store.read { try $0.verify() }
             #expect(report.isClean, "round \(round): \(report)")
             try store.read { snapshot in
-                let last = try snapshot.applicationValue(forKey: Array("last-batch".utf8)).map {
-                    Int(String(decoding: $0, as: UTF8.self))!
-                } ?? -1
-                #expect(last >= acknowledged, "round \(round): batch \(acknowledged) was acknowledged, store has \(last)")
+                let last =
+                    try snapshot.applicationValue(forKey: Array("last-batch".utf8)).map {
+                        Int(String(decoding: $0, as: UTF8.self))!
+                    } ?? -1
+                #expect(
+                    last >= acknowledged, "round \(round): batch \(acknowledged) was acknowledged, store has \(last)")
                 guard let ns = try snapshot.namespace(.default) else {
                     #expect(last == -1)
                     return

@@ -145,7 +145,9 @@ import Testing
         #expect(try fixture.read { try $0.assets(labeled: label, limit: 10) } == [])
         #expect(try fixture.read { try $0.contains(form) } == true)
         #expect(throws: LabelIndexError.assetNotFound(.typed(type: "form", id: "missing"))) {
-            try fixture.write { try $0.link([.typed(type: "form", id: "2"), .typed(type: "form", id: "missing")], to: label) }
+            try fixture.write {
+                try $0.link([.typed(type: "form", id: "2"), .typed(type: "form", id: "missing")], to: label)
+            }
         }
         #expect(try fixture.labelNames(.typed(type: "form", id: "2")) == [], "a failed link changes nothing")
     }

@@ -65,7 +65,9 @@ struct ReferenceModel {
         case deleteLabel(String)
         case bulk(LabelChange, [Int64])
 
-        static let names = ["prod", "staging", "api", "db", "web", "team-a", "team-b", "eu", "us", "x y", "É", "critical"]
+        static let names = [
+            "prod", "staging", "api", "db", "web", "team-a", "team-b", "eu", "us", "x y", "É", "critical",
+        ]
         static let ids: [Int64] = Array(-3...12)
 
         static func random(using random: inout SeededGenerator, model: ReferenceModel) -> Operation {
@@ -73,7 +75,9 @@ struct ReferenceModel {
             func id() -> Int64 { ids.randomElement(using: &random)! }
             func assignments() -> [LabelAssignment] {
                 (0..<Int.random(in: 0...4, using: &random)).map { _ in
-                    LabelAssignment(name(), weight: Bool.random(using: &random) ? Double(Int.random(in: 0...4, using: &random)) / 4 : nil)
+                    LabelAssignment(
+                        name(),
+                        weight: Bool.random(using: &random) ? Double(Int.random(in: 0...4, using: &random)) / 4 : nil)
                 }
             }
             func change() -> LabelChange {
@@ -108,7 +112,8 @@ struct ReferenceModel {
                 try ns.createLabel(NewLabel(name: name, parent: try parent.map(labelID)))
             case .rename(let from, let to): try ns.updateLabel(try labelID(from), LabelUpdate(name: to))
             case .move(let name, let parent):
-                try ns.updateLabel(try labelID(name), LabelUpdate(parent: try parent.map { .label(try labelID($0)) } ?? .root))
+                try ns.updateLabel(
+                    try labelID(name), LabelUpdate(parent: try parent.map { .label(try labelID($0)) } ?? .root))
             case .deleteLabel(let name): try ns.deleteLabel(try labelID(name))
             case .bulk(let change, let ids):
                 var ordinals = RoaringBitmap()
@@ -244,7 +249,8 @@ struct ReferenceModel {
             let namesByID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.name) })
             for label in stored {
                 #expect(label.parent.flatMap { namesByID[$0] } == labels[label.name] ?? nil, context)
-                let members = Set(assets.filter { $0.value.labels.contains { $0.name == label.name } }.map(\.value.ordinal))
+                let members = Set(
+                    assets.filter { $0.value.labels.contains { $0.name == label.name } }.map(\.value.ordinal))
                 #expect(label.assetCount == members.count, context)
                 #expect(Set(try ns.postings(of: .label(label.id)).values) == members, context)
             }

@@ -1,5 +1,6 @@
-@testable import LabelIndex
 import Testing
+
+@testable import LabelIndex
 
 @Suite struct OrdinalTableTests {
     @Test func agreesWithADictionary() {

@@ -1,5 +1,6 @@
-@testable import LabelIndex
 import Testing
+
+@testable import LabelIndex
 
 @Suite struct RecordGroupTests {
     /// Random slot writes and removals agree with a dictionary of slot → bytes.
@@ -11,9 +12,13 @@ import Testing
             let slot = Int.random(in: 0..<RecordGroup.slots, using: &random)
             let record: [UInt8]? =
                 Bool.random(using: &random)
-                ? (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) } : nil
+                ? (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                : nil
             model[slot] = record
-            group = try group.map { bytes in try bytes.withUnsafeBytes { try RecordGroup.replacing(slot: slot, with: record, in: $0) } }
+            group =
+                try group.map { bytes in
+                    try bytes.withUnsafeBytes { try RecordGroup.replacing(slot: slot, with: record, in: $0) }
+                }
                 ?? RecordGroup.replacing(slot: slot, with: record, in: nil)
             guard let bytes = group else {
                 #expect(model.isEmpty, "an empty group is removed only when no record is left")

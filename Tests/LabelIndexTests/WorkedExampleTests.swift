@@ -55,7 +55,8 @@ import Testing
         #expect(throws: LabelIndexError.assetNotFound(.id(999_999_999))) {
             try fixture.write { try $0.apply(.append(["x"]), to: .id(999_999_999)) }
         }
-        #expect(try fixture.read { try $0.label(named: "x") } ?? nil == nil, "the failed write must not create the label")
+        #expect(
+            try fixture.read { try $0.label(named: "x") } ?? nil == nil, "the failed write must not create the label")
     }
 
     @Test func bulkAppendAndDeleteOverEveryAsset() throws {

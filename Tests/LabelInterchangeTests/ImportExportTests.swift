@@ -1,12 +1,14 @@
 import Foundation
 import LabelIndex
-@testable import LabelInterchange
 import Testing
+
+@testable import LabelInterchange
 
 /// The bridge between the files and the engine: import, export, round trips, bad lines.
 @Suite struct ImportExportTests {
     final class Directory {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("interchange-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("interchange-\(UUID().uuidString)")
+            .path
         init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
         deinit { try? FileManager.default.removeItem(atPath: path) }
 
@@ -34,8 +36,10 @@ import Testing
         ]
         let names = ["env", "env-prod", "team \"a\"", "api", "db", "é", "x/y", "critical"]
         for index in 0..<assets {
-            let chosen = Array(Set((0..<Int.random(in: 0...4, using: &random)).map { _ in names.randomElement(using: &random)! }))
-                .sorted()
+            let chosen = Array(
+                Set((0..<Int.random(in: 0...4, using: &random)).map { _ in names.randomElement(using: &random)! })
+            )
+            .sorted()
             let labels = chosen.map { name -> String in
                 let escaped = name.replacingOccurrences(of: "\"", with: "\\\"")
                 return Bool.random(using: &random) ? "\"\(escaped)\"" : "{\"name\":\"\(escaped)\",\"weight\":0.25}"
@@ -155,8 +159,9 @@ import Testing
             }
         }
         #expect(try content(small) == content(reference))
-        #expect(try small.read { try $0.namespace(.default)!.labels() }.map(\.name)
-            == reference.read { try $0.namespace(.default)!.labels() }.map(\.name))
+        #expect(
+            try small.read { try $0.namespace(.default)!.labels() }.map(\.name)
+                == reference.read { try $0.namespace(.default)!.labels() }.map(\.name))
         #expect(try small.read { try $0.verify() }.isClean)
     }
 
@@ -181,6 +186,8 @@ import Testing
     @Test func anUnreadableFileIsAnError() throws {
         let directory = try Directory()
         let store = try directory.store("store")
-        #expect(throws: ImportError.self) { try Importer(store: store).importFiles(["\(directory.path)/missing.ndjson"]) }
+        #expect(throws: ImportError.self) {
+            try Importer(store: store).importFiles(["\(directory.path)/missing.ndjson"])
+        }
     }
 }

@@ -16,7 +16,10 @@ import Testing
         var fillers = RoaringBitmap()
     }
 
-    static let names = ["prod", "prod-eu", "prod-us", "staging", "api", "db", "team-a", "team-b", "team-c", "x y", "é", "critical", "rare"]
+    static let names = [
+        "prod", "prod-eu", "prod-us", "staging", "api", "db", "team-a", "team-b", "team-c", "x y", "é", "critical",
+        "rare",
+    ]
 
     /// Builds a random store whose ordinals cross the 65,536 boundary, so the block-wise
     /// executor is exercised across chunks.
@@ -30,24 +33,32 @@ import Testing
         try fixture.store.write { writer in
             let ns = try writer.namespace(.default)
             for name in ["prod", "prod-eu", "prod-us", "team-a", "team-b", "team-c"] {
-                try ns.createLabel(NewLabel(name: name, parent: try model.parents[name].flatMap { try ns.labelID(named: $0) }))
+                try ns.createLabel(
+                    NewLabel(name: name, parent: try model.parents[name].flatMap { try ns.labelID(named: $0) }))
             }
             try ns.createLabel(NewLabel(name: "unused"))
             model.labelNames.append("unused")
             let loader = try writer.bulkLoader(for: .default)
             for index in 0..<assetCount {
-                let labels = Set((0..<Int.random(in: 0...4, using: &random)).map { _ in names.randomElement(using: &random)! })
+                let labels = Set(
+                    (0..<Int.random(in: 0...4, using: &random)).map { _ in names.randomElement(using: &random)! })
                 let key = Int64(index * 7 - 500)
-                try loader.add(.id(key), AssetAttributes(), labels: try labels.sorted().map { (try loader.labelID(named: $0), nil) })
+                try loader.add(
+                    .id(key), AssetAttributes(),
+                    labels: try labels.sorted().map { (try loader.labelID(named: $0), nil) })
             }
             try loader.finish()
         }
         // Unlabelled fillers push the last assets into the second block.
         try fixture.store.write { writer in
             let loader = try writer.bulkLoader(for: .default)
-            for filler in 0..<66_000 { try loader.add(.typed(type: "filler", id: String(filler)), AssetAttributes(), labels: []) }
+            for filler in 0..<66_000 {
+                try loader.add(.typed(type: "filler", id: String(filler)), AssetAttributes(), labels: [])
+            }
             let late = try loader.labelID(named: "prod")
-            for index in 0..<30 { try loader.add(.id(Int64(100_000 + index)), AssetAttributes(), labels: [(late, nil)]) }
+            for index in 0..<30 {
+                try loader.add(.id(Int64(100_000 + index)), AssetAttributes(), labels: [(late, nil)])
+            }
             try loader.finish()
         }
         try fixture.store.read { snapshot in
@@ -78,7 +89,8 @@ import Testing
             let reparsed = try QueryExpression(parsing: text)
             let expected = evaluator.evaluate(reparsed)
             let query = try PreparedQuery(text)
-            let result = try fixture.store.query(query, in: .default, QueryRequest(limit: 7, includeAssets: false, facets: ["prod", "nope"]))
+            let result = try fixture.store.query(
+                query, in: .default, QueryRequest(limit: 7, includeAssets: false, facets: ["prod", "nope"]))
             #expect(result.count == expected.count, "case \(case_): \(text)")
             // Follow the cursors through every page.
             var collected = result.ordinals.map(\.rawValue)
@@ -86,17 +98,21 @@ import Testing
             while let next = cursor {
                 let page = try fixture.store.query(
                     query, in: .default,
-                    QueryRequest(limit: QueryRequest.maximumLimit, cursor: next, includeCount: false, includeAssets: false))
+                    QueryRequest(
+                        limit: QueryRequest.maximumLimit, cursor: next, includeCount: false, includeAssets: false))
                 collected += page.ordinals.map(\.rawValue)
                 cursor = page.nextCursor
             }
             let expectedOrdinals = expected.values
             #expect(collected.count == expectedOrdinals.count, "case \(case_): pages of \(text)")
-            if let mismatch = (0..<min(collected.count, expectedOrdinals.count)).first(where: { collected[$0] != expectedOrdinals[$0] }) {
+            if let mismatch = (0..<min(collected.count, expectedOrdinals.count)).first(where: {
+                collected[$0] != expectedOrdinals[$0]
+            }) {
                 Issue.record("case \(case_): page position \(mismatch) differs for \(text)")
             }
             let prod = evaluator.evaluate(.labels([.exact("prod")]))
-            #expect(result.facets.map(\.count) == [expected.intersectionCount(prod), 0], "case \(case_): facets of \(text)")
+            #expect(
+                result.facets.map(\.count) == [expected.intersectionCount(prod), 0], "case \(case_): facets of \(text)")
             if collected != expectedOrdinals || result.count != expected.count { return }
         }
     }
@@ -201,7 +217,9 @@ struct ExecutorQueryGenerator {
         case 3: return .under([name()])
         case 4:
             let ids = (0..<Int.random(in: 1...6, using: &random)).map { _ in
-                chance(80) ? model.assets.randomElement(using: &random)!.key : Int64.random(in: -9_999_999...(-9_000_000), using: &random)
+                chance(80)
+                    ? model.assets.randomElement(using: &random)!.key
+                    : Int64.random(in: -9_999_999...(-9_000_000), using: &random)
             }
             return .assets(ids.map { .id($0) })
         case 5:

@@ -1,7 +1,8 @@
 import Foundation
+import Testing
+
 @testable import LabelIndex
 @testable import LabelQuery
-import Testing
 
 @Suite struct QueryExecutionTests {
     let fixture: QueryFixture
@@ -59,12 +60,17 @@ import Testing
         #expect(explanation.plan.children.map(\.actualCount) == [2, 1])
         #expect(explanation.plan.children.map(\.estimatedCount) == [2, 1])
         #expect(try fixture.run("label:api AND NOT label:api").count == 0)
-        #expect(try fixture.store.read { try $0.namespace(.default)!.explain(PreparedQuery("label:api OR NOT label:api")) }.normalizedQuery == "*")
+        #expect(
+            try fixture.store.read { try $0.namespace(.default)!.explain(PreparedQuery("label:api OR NOT label:api")) }
+                .normalizedQuery == "*")
     }
 
     @Test func facetsCountLabelsAmongTheMatches() throws {
         let result = try fixture.run("under:env", QueryRequest(facets: ["api", "reviewed", "missing"]))
-        #expect(result.facets == [.init(label: "api", count: 1), .init(label: "reviewed", count: 1), .init(label: "missing", count: 0)])
+        #expect(
+            result.facets == [
+                .init(label: "api", count: 1), .init(label: "reviewed", count: 1), .init(label: "missing", count: 0),
+            ])
     }
 
     @Test func cursorsPageThroughAndBelongToTheirQuery() throws {
@@ -137,7 +143,8 @@ import Testing
             let all = try loader.labelID(named: "all")
             let half = try loader.labelID(named: "half")
             for id in 0..<140_000 {
-                try loader.add(.id(Int64(id)), AssetAttributes(), labels: id % 2 == 0 ? [(all, nil), (half, nil)] : [(all, nil)])
+                try loader.add(
+                    .id(Int64(id)), AssetAttributes(), labels: id % 2 == 0 ? [(all, nil), (half, nil)] : [(all, nil)])
             }
             try loader.finish()
         }

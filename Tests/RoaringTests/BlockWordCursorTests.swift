@@ -24,13 +24,19 @@ import Testing
                 var bitmap = RoaringBitmap()
                 switch shape {
                 case 0:
-                    for _ in 0..<Int.random(in: 1...300, using: &random) { bitmap.insert(block | UInt32.random(in: 0..<65_536, using: &random)) }
+                    for _ in 0..<Int.random(in: 1...300, using: &random) {
+                        bitmap.insert(block | UInt32.random(in: 0..<65_536, using: &random))
+                    }
                 case 1:
-                    for _ in 0..<Int.random(in: 5_000...40_000, using: &random) { bitmap.insert(block | UInt32.random(in: 0..<65_536, using: &random)) }
+                    for _ in 0..<Int.random(in: 5_000...40_000, using: &random) {
+                        bitmap.insert(block | UInt32.random(in: 0..<65_536, using: &random))
+                    }
                 default:
                     for _ in 0..<Int.random(in: 1...40, using: &random) {
                         let start = UInt32.random(in: 0..<65_000, using: &random)
-                        bitmap.insert(range: (block | start)..<(block | min(start + UInt32.random(in: 1...900, using: &random), 65_535)))
+                        bitmap.insert(
+                            range: (block | start)..<(block
+                                | min(start + UInt32.random(in: 1...900, using: &random), 65_535)))
                     }
                     bitmap.runOptimize()
                 }

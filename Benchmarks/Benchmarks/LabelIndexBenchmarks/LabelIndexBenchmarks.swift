@@ -32,7 +32,8 @@ final class Fixture: @unchecked Sendable {
             let loader = try writer.bulkLoader(for: .default)
             let ids = try workload.labels.map { try loader.labelID(named: $0.name) }
             for asset in workload.assets {
-                try loader.add(.id(asset.id), AssetAttributes(name: asset.name), labels: asset.labels.map { (ids[$0], nil) })
+                try loader.add(
+                    .id(asset.id), AssetAttributes(name: asset.name), labels: asset.labels.map { (ids[$0], nil) })
             }
             try loader.finish()
         }
@@ -55,7 +56,9 @@ nonisolated(unsafe) let benchmarks = {
         for iteration in benchmark.scaledIterations {
             let operation = operations[iteration % operations.count]
             let name = fixture.workload.labels[operation.label].name
-            try fixture.store.write { try $0.namespace(.default).apply(.append([LabelAssignment(name)]), to: .id(operation.assetID)) }
+            try fixture.store.write {
+                try $0.namespace(.default).apply(.append([LabelAssignment(name)]), to: .id(operation.assetID))
+            }
             try fixture.store.write { try $0.namespace(.default).apply(.remove([name]), to: .id(operation.assetID)) }
         }
     }
@@ -72,10 +75,11 @@ nonisolated(unsafe) let benchmarks = {
         let fixture = Fixture.shared!
         let name = fixture.workload.labels[fixture.workload.labels(in: .popular)[0]].name
         for _ in benchmark.scaledIterations {
-            blackHole(try fixture.store.read { snapshot in
-                let ns = try snapshot.namespace(.default)!
-                return try ns.postings(of: .label(try ns.labelID(named: name)!))
-            })
+            blackHole(
+                try fixture.store.read { snapshot in
+                    let ns = try snapshot.namespace(.default)!
+                    return try ns.postings(of: .label(try ns.labelID(named: name)!))
+                })
         }
     }
 

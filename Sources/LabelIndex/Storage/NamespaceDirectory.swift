@@ -9,10 +9,11 @@ enum NamespaceDirectory {
     }
 
     static func create(_ namespace: Namespace, in txn: WriteTransaction, schema: Schema) throws -> NamespaceRecord {
-        let next = try txn.withValue(in: schema.meta, forKey: Schema.nextNamespaceKey) { raw in
-            var reader = ByteReader(raw)
-            return try reader.readLittleEndianUInt32()
-        } ?? UInt32(1)
+        let next =
+            try txn.withValue(in: schema.meta, forKey: Schema.nextNamespaceKey) { raw in
+                var reader = ByteReader(raw)
+                return try reader.readLittleEndianUInt32()
+            } ?? UInt32(1)
         guard next < UInt32.max else { throw LabelIndexError.corrupted("namespace ids exhausted") }
         var counter = ByteWriter()
         counter.appendLittleEndian(next + 1)
@@ -27,7 +28,9 @@ enum NamespaceDirectory {
         return record
     }
 
-    static func store(_ record: NamespaceRecord, of namespace: Namespace, in txn: WriteTransaction, schema: Schema)
+    static func store(
+        _ record: NamespaceRecord, of namespace: Namespace, in txn: WriteTransaction, schema: Schema
+    )
         throws
     {
         try txn.put(record.encoded(), in: schema.namespaces, forKey: Array(namespace.name.utf8))
@@ -83,7 +86,8 @@ enum Counts {
 
     static func load(namespace: UInt32, list: UInt32, in txn: Transaction, schema: Schema) throws -> State {
         try Keys.pair(namespace, list).withUnsafeBytes { key in
-            try txn.withValue(in: schema.postings, forKey: key) { raw in try decode(raw) } ?? State(count: 0, version: 0)
+            try txn.withValue(in: schema.postings, forKey: key) { raw in try decode(raw) }
+                ?? State(count: 0, version: 0)
         }
     }
 
@@ -91,11 +95,14 @@ enum Counts {
         var reader = ByteReader(raw)
         let count = try reader.readLittleEndianUInt64()
         let version = try reader.readLittleEndianUInt64()
-        guard reader.isAtEnd, count <= UInt64(UInt32.max) + 1 else { throw .corrupted("list counter of \(raw.count) bytes") }
+        guard reader.isAtEnd, count <= UInt64(UInt32.max) + 1 else {
+            throw .corrupted("list counter of \(raw.count) bytes")
+        }
         return State(count: Int(count), version: version)
     }
 
-    static func store(_ state: State, namespace: UInt32, list: UInt32, in txn: WriteTransaction, schema: Schema) throws {
+    static func store(_ state: State, namespace: UInt32, list: UInt32, in txn: WriteTransaction, schema: Schema) throws
+    {
         try Keys.pair(namespace, list).withUnsafeBytes { key in
             if state.count == 0 {
                 try txn.delete(from: schema.postings, key: key)
@@ -129,16 +136,21 @@ enum ApplicationData {
         }
     }
 
-    static func entries(withPrefix prefix: [UInt8], in txn: Transaction, schema: Schema) throws -> [(
+    static func entries(
+        withPrefix prefix: [UInt8], in txn: Transaction, schema: Schema
+    ) throws -> [(
         key: [UInt8], value: [UInt8]
     )] {
         try txn.withCursor(on: schema.appData) { cursor in
             var result: [(key: [UInt8], value: [UInt8])] = []
             try prefix.withUnsafeBytes { prefixBytes in
                 var op: CursorOperation = prefix.isEmpty ? .first : .setRange(prefixBytes)
-                while let entry = try cursor.get(op, { key, value -> ([UInt8], [UInt8])? in
-                    key.starts(with: prefixBytes) ? (Array(key), Array(value)) : nil
-                }), let (key, value) = entry {
+                while let entry = try cursor.get(
+                    op,
+                    { key, value -> ([UInt8], [UInt8])? in
+                        key.starts(with: prefixBytes) ? (Array(key), Array(value)) : nil
+                    }), let (key, value) = entry
+                {
                     result.append((key, value))
                     op = .next
                 }

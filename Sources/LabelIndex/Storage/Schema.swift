@@ -63,7 +63,8 @@ struct Schema: Sendable {
     static func openExisting(in txn: Transaction) throws -> Schema {
         let handles = try layout.map { entry -> Database in
             guard let db = try txn.openDatabase(named: entry.name) else {
-                throw LabelIndexError.corrupted("database \(entry.name) is missing; open the store writable once to create it")
+                throw LabelIndexError.corrupted(
+                    "database \(entry.name) is missing; open the store writable once to create it")
             }
             return db
         }
@@ -99,9 +100,12 @@ struct Schema: Sendable {
     }
 
     var all: [(name: String, database: Database)] {
-        zip(Self.databaseNames, [
-            meta, namespaces, namespaceNames, intKeys, typedKeys, records, labels, labelNames, children, postings,
-            appData, metadata,
-        ]).map { ($0, $1) }
+        zip(
+            Self.databaseNames,
+            [
+                meta, namespaces, namespaceNames, intKeys, typedKeys, records, labels, labelNames, children, postings,
+                appData, metadata,
+            ]
+        ).map { ($0, $1) }
     }
 }

@@ -78,7 +78,9 @@ public final class BulkLoader {
     /// Creates the label, or updates the color, parent and weight of an existing one. The
     /// parent is created (at the root) when it does not exist yet.
     @discardableResult
-    public func defineLabel(named name: String, color: LabelColor?, parentName: String?, weight: Double?) throws
+    public func defineLabel(
+        named name: String, color: LabelColor?, parentName: String?, weight: Double?
+    ) throws
         -> LabelID
     {
         let parent = try parentName.map { try labelID(named: $0) }
@@ -141,12 +143,15 @@ public final class BulkLoader {
         if !stored.isEmpty { labelled.append(ordinal) }
         for label in stored {
             let index = Int(label.id)
-            if index >= members.count { members.append(contentsOf: repeatElement([], count: index + 1 - members.count)) }
+            if index >= members.count {
+                members.append(contentsOf: repeatElement([], count: index + 1 - members.count))
+            }
             members[index].append(ordinal)
         }
         switch key {
         case .id(let id): intKeyEntries.append((UInt64(bitPattern: id) ^ (1 << 63), ordinal))
-        case .typed(let type, let id): typedKeyEntries.append((Keys.typedAsset(namespace.id, type: type, id: id), ordinal))
+        case .typed(let type, let id):
+            typedKeyEntries.append((Keys.typedAsset(namespace.id, type: type, id: id), ordinal))
         }
         remember(key, ordinal)
         summary.created += 1
@@ -184,7 +189,9 @@ public final class BulkLoader {
     }
 
     /// The ordinary path, for an asset already in the namespace (or earlier in this load).
-    private func update(_ ordinal: UInt32, key: AssetKey, _ attributes: AssetAttributes, labels: [AssetRecord.StoredLabel])
+    private func update(
+        _ ordinal: UInt32, key: AssetKey, _ attributes: AssetAttributes, labels: [AssetRecord.StoredLabel]
+    )
         throws
     {
         // An asset of this load may still be in the buffer: write it first.
@@ -245,9 +252,12 @@ public final class BulkLoader {
                 while end < groupOrdinals.count && RecordGroup.index(of: groupOrdinals[end]) == index { end += 1 }
                 if RecordGroup.slot(of: groupOrdinals[start]) != 0 {
                     // Joins a group that existing assets started.
-                    for position in start..<end { try namespace.putRecord(Array(record(position)), at: groupOrdinals[position]) }
+                    for position in start..<end {
+                        try namespace.putRecord(Array(record(position)), at: groupOrdinals[position])
+                    }
                 } else {
-                    let group = RecordGroup.encode((start..<end).map { (RecordGroup.slot(of: groupOrdinals[$0]), Array(record($0))) })
+                    let group = RecordGroup.encode(
+                        (start..<end).map { (RecordGroup.slot(of: groupOrdinals[$0]), Array(record($0))) })
                     try Keys.pair(namespace.id, index).withUnsafeBytes { key in
                         try group.withUnsafeBytes { value in
                             if append {
@@ -275,7 +285,8 @@ public final class BulkLoader {
             var end = start + 1
             while end < ordinals.count && PostingsChunk.block(of: ordinals[end]) == block { end += 1 }
             let key = PostingsKey(namespace: namespace.id, list: list, block: block)
-            var bitmap = try namespace.writer.pendingChunks.removeValue(forKey: key)
+            var bitmap =
+                try namespace.writer.pendingChunks.removeValue(forKey: key)
                 ?? namespace.chunk(list: list, block: block) ?? RoaringBitmap()
             ordinals[start..<end].withUnsafeBufferPointer { bitmap.insert(contentsOf: $0) }
             bitmap.runOptimize()

@@ -24,10 +24,13 @@ extension NamespaceReader {
         try transaction.withCursor(on: schema.labels) { cursor in
             try Keys.namespace(id).withUnsafeBytes { prefix in
                 var op = CursorOperation.setRange(prefix)
-                while let entry = try cursor.get(op, { key, value -> (UInt32, LabelRecord)? in
-                    guard key.count == 8, key.starts(with: prefix) else { return nil }
-                    return (Keys.readBigEndianUInt32(key, at: 4), try LabelRecord(decoding: value))
-                }), let (labelID, stored) = entry {
+                while let entry = try cursor.get(
+                    op,
+                    { key, value -> (UInt32, LabelRecord)? in
+                        guard key.count == 8, key.starts(with: prefix) else { return nil }
+                        return (Keys.readBigEndianUInt32(key, at: 4), try LabelRecord(decoding: value))
+                    }), let (labelID, stored) = entry
+                {
                     result.append(try makeLabel(stored, id: labelID))
                     op = .next
                 }
@@ -43,10 +46,13 @@ extension NamespaceReader {
         try transaction.withCursor(on: schema.labelNames) { cursor in
             try Keys.labelName(id, prefix).withUnsafeBytes { start in
                 var op = CursorOperation.setRange(start)
-                while let labelID = try cursor.get(op, { key, value -> UInt32? in
-                    guard key.starts(with: start), value.count == 4 else { return nil }
-                    return Keys.readBigEndianUInt32(value)
-                }) ?? nil {
+                while let labelID = try cursor.get(
+                    op,
+                    { key, value -> UInt32? in
+                        guard key.starts(with: start), value.count == 4 else { return nil }
+                        return Keys.readBigEndianUInt32(value)
+                    }) ?? nil
+                {
                     result.append(LabelID(labelID))
                     op = .next
                 }

@@ -8,10 +8,12 @@ extension NamespaceReader {
     /// all of them.
     public func postingsList(_ list: PostingList) throws -> PostingsList {
         guard fillsSharedCaches else {
-            return PostingsList(reader: self, list: list, count: try count(of: list.rawValue), version: 0, complete: nil)
+            return PostingsList(
+                reader: self, list: list, count: try count(of: list.rawValue), version: 0, complete: nil)
         }
         let state = try listState(of: list.rawValue)
-        let complete = caches?.lists.value(for: PostingsKey(namespace: id, list: list.rawValue, block: 0), version: state.version)
+        let complete = caches?.lists.value(
+            for: PostingsKey(namespace: id, list: list.rawValue, block: 0), version: state.version)
         return PostingsList(reader: self, list: list, count: state.count, version: state.version, complete: complete)
     }
 
@@ -38,7 +40,8 @@ extension NamespaceReader {
     /// executor streams so that a first page decodes only the first chunks.
     public func postingsStream(of list: PostingList) throws -> PostingsStream {
         try prepareForStreaming()
-        return PostingsStream(reader: self, list: list.rawValue, cursor: try transaction.makeCursor(on: schema.postings))
+        return PostingsStream(
+            reader: self, list: list.rawValue, cursor: try transaction.makeCursor(on: schema.postings))
     }
 
     /// The blocks in which `list` has members, ascending: a scan of keys, nothing is decoded.
@@ -49,9 +52,12 @@ extension NamespaceReader {
             try Keys.chunk(id, list.rawValue, 0).withUnsafeBytes { start in
                 let prefix = UnsafeRawBufferPointer(rebasing: start[0..<8])
                 var op = CursorOperation.setRange(start)
-                while let block = try cursor.get(op, { key, _ -> UInt16? in
-                    key.count == 10 && key.starts(with: prefix) ? Keys.readBigEndianUInt16(key, at: 8) : nil
-                }) ?? nil {
+                while let block = try cursor.get(
+                    op,
+                    { key, _ -> UInt16? in
+                        key.count == 10 && key.starts(with: prefix) ? Keys.readBigEndianUInt16(key, at: 8) : nil
+                    }) ?? nil
+                {
                     blocks.append(block)
                     op = .next
                 }
@@ -67,14 +73,18 @@ extension NamespaceReader {
     }
 
     /// The ordinals of assets carrying `label`, in order, after `ordinal`.
-    public func ordinals(labeled label: LabelID, after ordinal: AssetOrdinal? = nil, limit: Int) throws
+    public func ordinals(
+        labeled label: LabelID, after ordinal: AssetOrdinal? = nil, limit: Int
+    ) throws
         -> [AssetOrdinal]
     {
         try ordinals(in: .label(label), after: ordinal, limit: limit)
     }
 
     /// Up to `limit` ordinals of `list` greater than `ordinal`, ascending.
-    public func ordinals(in list: PostingList, after ordinal: AssetOrdinal? = nil, limit: Int) throws
+    public func ordinals(
+        in list: PostingList, after ordinal: AssetOrdinal? = nil, limit: Int
+    ) throws
         -> [AssetOrdinal]
     {
         guard limit > 0 else { return [] }
@@ -130,13 +140,14 @@ public final class PostingsStream {
         let namespaceID = reader.id
         let list = list
         let reader = reader
-        let chunk = try cursor.get(op) { key, value -> (UInt16, RoaringBitmap)? in
-            guard key.count == 10, Keys.readBigEndianUInt32(key) == namespaceID,
-                Keys.readBigEndianUInt32(key, at: 4) == list
-            else { return nil }
-            let block = Keys.readBigEndianUInt16(key, at: 8)
-            return (block, try reader.decodeChunk(value, list: list, block: block))
-        } ?? nil
+        let chunk =
+            try cursor.get(op) { key, value -> (UInt16, RoaringBitmap)? in
+                guard key.count == 10, Keys.readBigEndianUInt32(key) == namespaceID,
+                    Keys.readBigEndianUInt32(key, at: 4) == list
+                else { return nil }
+                let block = Keys.readBigEndianUInt16(key, at: 8)
+                return (block, try reader.decodeChunk(value, list: list, block: block))
+            } ?? nil
         position = chunk == nil ? .pastEnd : .onChunk
         return chunk
     }
@@ -199,7 +210,8 @@ public final class PostingsList {
         let list = list.rawValue
         let found = try Keys.chunk(namespace, list, block).withUnsafeBytes { key in
             try cursor.get(.setRange(key)) { key, _ -> UInt16? in
-                guard key.count == 10, Keys.readBigEndianUInt32(key) == namespace, Keys.readBigEndianUInt32(key, at: 4) == list
+                guard key.count == 10, Keys.readBigEndianUInt32(key) == namespace,
+                    Keys.readBigEndianUInt32(key, at: 4) == list
                 else { return nil }
                 return Keys.readBigEndianUInt16(key, at: 8)
             } ?? nil
@@ -238,7 +250,8 @@ public final class PostingsList {
         complete = loaded
         if reader.fillsSharedCaches, let caches = reader.caches {
             caches.lists.insert(
-                loaded, bytes: bytes, for: PostingsKey(namespace: reader.id, list: list.rawValue, block: 0), version: version)
+                loaded, bytes: bytes, for: PostingsKey(namespace: reader.id, list: list.rawValue, block: 0),
+                version: version)
         }
     }
 }

@@ -39,15 +39,18 @@ public class NamespaceReader {
         try transaction.withCursor(on: schema.postings) { cursor in
             try Keys.namespace(id).withUnsafeBytes { prefix in
                 var op = CursorOperation.setRange(prefix)
-                while let more = try cursor.get(op, { key, value -> Bool in
-                    guard key.starts(with: prefix) else { return false }
-                    if key.count == 8, let list = PostingList(rawValue: Keys.readBigEndianUInt32(key, at: 4)),
-                        case .label = list
-                    {
-                        total += try Counts.decode(value).count
-                    }
-                    return true
-                }), more {
+                while let more = try cursor.get(
+                    op,
+                    { key, value -> Bool in
+                        guard key.starts(with: prefix) else { return false }
+                        if key.count == 8, let list = PostingList(rawValue: Keys.readBigEndianUInt32(key, at: 4)),
+                            case .label = list
+                        {
+                            total += try Counts.decode(value).count
+                        }
+                        return true
+                    }), more
+                {
                     op = .next
                 }
             }
@@ -219,7 +222,9 @@ public class NamespaceReader {
                 }
             }
         case .typed(let type, let stringID):
-            return try transaction.withValue(in: schema.typedKeys, forKey: Keys.typedAsset(id, type: type, id: stringID)) {
+            return try transaction.withValue(
+                in: schema.typedKeys, forKey: Keys.typedAsset(id, type: type, id: stringID)
+            ) {
                 raw in raw.count == 4 ? Keys.readBigEndianUInt32(raw) : nil
             } ?? nil
         }
@@ -262,15 +267,19 @@ public class NamespaceReader {
             try Keys.pair(id, RecordGroup.index(of: start)).withUnsafeBytes { from in
                 var op = CursorOperation.setRange(from)
                 var going = true
-                while going, try cursor.get(op, { key, group -> Bool in
-                    guard key.count == 8, Keys.readBigEndianUInt32(key) == id else { return false }
-                    let index = Keys.readBigEndianUInt32(key, at: 4)
-                    try RecordGroup.forEach(in: group) { slot, record in
-                        let ordinal = RecordGroup.ordinal(group: index, slot: slot)
-                        if going && ordinal >= start { going = try body(ordinal, record) }
-                    }
-                    return true
-                }) == true {
+                while going,
+                    try cursor.get(
+                        op,
+                        { key, group -> Bool in
+                            guard key.count == 8, Keys.readBigEndianUInt32(key) == id else { return false }
+                            let index = Keys.readBigEndianUInt32(key, at: 4)
+                            try RecordGroup.forEach(in: group) { slot, record in
+                                let ordinal = RecordGroup.ordinal(group: index, slot: slot)
+                                if going && ordinal >= start { going = try body(ordinal, record) }
+                            }
+                            return true
+                        }) == true
+                {
                     op = .next
                 }
             }
@@ -279,7 +288,9 @@ public class NamespaceReader {
 
     func assetRecord(_ ordinal: UInt32) throws -> AssetRecord? {
         let epoch = record.createdAt
-        guard var record = try withRecordBytes(ordinal, { try AssetRecord(decoding: $0, epoch: epoch) }) else { return nil }
+        guard var record = try withRecordBytes(ordinal, { try AssetRecord(decoding: $0, epoch: epoch) }) else {
+            return nil
+        }
         if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
         return record
     }

@@ -4,7 +4,9 @@ import Roaring
 extension NamespaceWriter {
     /// Creates the asset, or updates the attributes of an existing one (its labels are kept).
     @discardableResult
-    public func upsertAsset(_ key: AssetKey, _ attributes: AssetAttributes = AssetAttributes()) throws
+    public func upsertAsset(
+        _ key: AssetKey, _ attributes: AssetAttributes = AssetAttributes()
+    ) throws
         -> UpsertOutcome
     {
         try validate(key)
@@ -134,7 +136,9 @@ extension NamespaceWriter {
             let current = try transaction.value(in: schema.records, forKey: key)
             let slot = RecordGroup.slot(of: ordinal)
             let updated =
-                try current.map { group in try group.withUnsafeBytes { try RecordGroup.replacing(slot: slot, with: bytes, in: $0) } }
+                try current.map { group in
+                    try group.withUnsafeBytes { try RecordGroup.replacing(slot: slot, with: bytes, in: $0) }
+                }
                 ?? RecordGroup.replacing(slot: slot, with: bytes, in: nil)
             if let updated {
                 try updated.withUnsafeBytes { try writeTransaction.put($0, in: schema.records, forKey: key) }
@@ -192,7 +196,8 @@ extension NamespaceWriter {
         case .typed(let type, let stringID):
             var ordinalBytes = ByteWriter()
             ordinalBytes.appendBigEndian(ordinal)
-            try writeTransaction.put(ordinalBytes.bytes, in: schema.typedKeys, forKey: Keys.typedAsset(id, type: type, id: stringID))
+            try writeTransaction.put(
+                ordinalBytes.bytes, in: schema.typedKeys, forKey: Keys.typedAsset(id, type: type, id: stringID))
         }
     }
 
@@ -222,12 +227,15 @@ extension NamespaceWriter {
     func validate(_ attributes: AssetAttributes) throws {
         let nameBytes = attributes.name.utf8.count
         if nameBytes > store.options.maxAssetNameBytes {
-            throw LabelIndexError.valueTooLarge(field: "asset name", bytes: nameBytes, limit: store.options.maxAssetNameBytes)
+            throw LabelIndexError.valueTooLarge(
+                field: "asset name", bytes: nameBytes, limit: store.options.maxAssetNameBytes)
         }
         if let metadata = attributes.metadata, metadata.count > store.options.maxMetadataBytes {
-            throw LabelIndexError.valueTooLarge(field: "metadata", bytes: metadata.count, limit: store.options.maxMetadataBytes)
+            throw LabelIndexError.valueTooLarge(
+                field: "metadata", bytes: metadata.count, limit: store.options.maxMetadataBytes)
         }
-        if let type = attributes.assetType, let violation = Validation.checkName(type, limit: Validation.assetTypeLimit) {
+        if let type = attributes.assetType, let violation = Validation.checkName(type, limit: Validation.assetTypeLimit)
+        {
             throw LabelIndexError.invalidAssetType(type, violation)
         }
     }

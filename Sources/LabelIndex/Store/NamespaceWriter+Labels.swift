@@ -253,7 +253,9 @@ extension NamespaceWriter {
 
     private func unlinkChild(_ child: UInt32, from parent: UInt32) throws {
         try Keys.pair(id, parent).withUnsafeBytes { key in
-            try withUnsafeBytes(of: child) { _ = try writeTransaction.delete(from: schema.children, key: key, value: $0) }
+            try withUnsafeBytes(of: child) {
+                _ = try writeTransaction.delete(from: schema.children, key: key, value: $0)
+            }
         }
     }
 }

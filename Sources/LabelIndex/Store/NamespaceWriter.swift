@@ -51,7 +51,8 @@ public final class NamespaceWriter: NamespaceReader {
         let key = PostingsKey(namespace: id, list: list, block: PostingsChunk.block(of: ordinal))
         // Taken out of the buffer while mutated, so the bitmap stays uniquely referenced and
         // is changed in place rather than copied.
-        var bitmap = try writer.pendingChunks.removeValue(forKey: key) ?? super.chunk(list: list, block: key.block)
+        var bitmap =
+            try writer.pendingChunks.removeValue(forKey: key) ?? super.chunk(list: list, block: key.block)
             ?? RoaringBitmap()
         let inserted = bitmap.insert(ordinal)
         writer.pendingChunks[key] = bitmap
@@ -63,7 +64,8 @@ public final class NamespaceWriter: NamespaceReader {
     @discardableResult
     func remove(_ ordinal: UInt32, from list: UInt32) throws -> Bool {
         let key = PostingsKey(namespace: id, list: list, block: PostingsChunk.block(of: ordinal))
-        guard var bitmap = try writer.pendingChunks.removeValue(forKey: key) ?? super.chunk(list: list, block: key.block)
+        guard
+            var bitmap = try writer.pendingChunks.removeValue(forKey: key) ?? super.chunk(list: list, block: key.block)
         else { return false }
         let removed = bitmap.remove(ordinal)
         writer.pendingChunks[key] = bitmap

@@ -28,12 +28,15 @@ extension Snapshot {
     public func statistics() throws -> StoreStatistics {
         let namespaces = try namespaces().compactMap { namespace -> StoreStatistics.NamespaceTotals? in
             guard let reader = try self.namespace(namespace) else { return nil }
-            return .init(namespace: namespace, assets: reader.assetCount, labels: reader.labelCount, pairs: try reader.pairCount())
+            return .init(
+                namespace: namespace, assets: reader.assetCount, labels: reader.labelCount,
+                pairs: try reader.pairCount())
         }
         var databases: [String: DatabaseStatistics] = [:]
         for (name, database) in store.schema.all { databases[name] = try transaction.statistics(of: database) }
         let info = store.environment.info
-        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: store.path + "/data.mdb")[.size] as? Int) ?? 0
+        let fileBytes =
+            (try? FileManager.default.attributesOfItem(atPath: store.path + "/data.mdb")[.size] as? Int) ?? 0
         let cache = store.cacheStatistics
         return StoreStatistics(
             namespaces: namespaces, databases: databases, usedBytes: info.usedBytes, fileBytes: fileBytes,

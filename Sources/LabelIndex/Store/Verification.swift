@@ -102,17 +102,22 @@ private struct NamespaceVerifier {
     }
 
     /// Visits every entry whose key starts with this namespace's id.
-    func forEachEntry(in database: Database, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void)
+    func forEachEntry(
+        in database: Database, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void
+    )
         throws
     {
         try txn.withCursor(on: database) { cursor in
             try Keys.namespace(nsID).withUnsafeBytes { prefix in
                 var op = CursorOperation.setRange(prefix)
-                while try cursor.get(op, { key, value -> Bool in
-                    guard key.starts(with: prefix) else { return false }
-                    try body(key, value)
-                    return true
-                }) == true {
+                while try cursor.get(
+                    op,
+                    { key, value -> Bool in
+                        guard key.starts(with: prefix) else { return false }
+                        try body(key, value)
+                        return true
+                    }) == true
+                {
                     op = .next
                 }
             }
@@ -152,7 +157,9 @@ private struct NamespaceVerifier {
                 current = decoded[parent]?.parent
             }
             if depth > reader.store.options.maxHierarchyDepth {
-                flag(.hierarchy, "label \(labelID) is deeper than \(reader.store.options.maxHierarchyDepth) levels or in a cycle")
+                flag(
+                    .hierarchy,
+                    "label \(labelID) is deeper than \(reader.store.options.maxHierarchyDepth) levels or in a cycle")
             }
         }
         var names: [(String, UInt32)] = []
@@ -180,7 +187,12 @@ private struct NamespaceVerifier {
             do {
                 try RecordGroup.forEach(in: value) { slot, record in
                     records.append(
-                        (RecordGroup.ordinal(group: index, slot: slot), Result { () throws(LabelIndexError) in try AssetRecord(decoding: record, epoch: reader.record.createdAt) }))
+                        (
+                            RecordGroup.ordinal(group: index, slot: slot),
+                            Result { () throws(LabelIndexError) in
+                                try AssetRecord(decoding: record, epoch: reader.record.createdAt)
+                            }
+                        ))
                 }
             } catch {
                 problems.append("record group \(index): \(error)")
@@ -223,7 +235,9 @@ private struct NamespaceVerifier {
                 expected[label.id, default: RoaringBitmap()].insert(ordinal)
             }
         }
-        for ordinal in metadataOrdinals.sorted() { flag(.assetRecord, "metadata stored for ordinal \(ordinal), which has no asset") }
+        for ordinal in metadataOrdinals.sorted() {
+            flag(.assetRecord, "metadata stored for ordinal \(ordinal), which has no asset")
+        }
         report.assetsChecked += assets
         expected[PostingList.universe.rawValue] = universe
         expected[PostingList.labelled.rawValue] = labelled

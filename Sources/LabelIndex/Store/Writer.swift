@@ -29,7 +29,8 @@ public final class Writer {
         if let violation = Validation.checkName(namespace.name, limit: Validation.namespaceNameLimit) {
             throw LabelIndexError.invalidNamespaceName(namespace.name, violation)
         }
-        let record = try NamespaceDirectory.record(of: namespace, in: transaction, schema: store.schema)
+        let record =
+            try NamespaceDirectory.record(of: namespace, in: transaction, schema: store.schema)
             ?? NamespaceDirectory.create(namespace, in: transaction, schema: store.schema)
         let writer = NamespaceWriter(namespace: namespace, record: record, writer: self)
         namespaceWriters[namespace] = writer
@@ -104,7 +105,9 @@ public final class Writer {
         var changedLists = Set(pendingCounts.keys)
         for key in pendingChunks.keys { changedLists.insert(ListKey(namespace: key.namespace, list: key.list)) }
         if !pendingChunks.isEmpty {
-            let sorted = pendingChunks.sorted { ($0.key.namespace, $0.key.list, $0.key.block) < ($1.key.namespace, $1.key.list, $1.key.block) }
+            let sorted = pendingChunks.sorted {
+                ($0.key.namespace, $0.key.list, $0.key.block) < ($1.key.namespace, $1.key.list, $1.key.block)
+            }
             for (key, bitmap) in sorted {
                 let dbKey = Keys.chunk(key.namespace, key.list, key.block)
                 try dbKey.withUnsafeBytes { rawKey in

@@ -36,7 +36,8 @@ public struct Exporter {
             try writer.writeLabels(
                 labels.map { label in
                     LabelRecord(
-                        name: label.name, color: label.color.hex, parent: label.parent.flatMap { position[$0].map { names[$0] } },
+                        name: label.name, color: label.color.hex,
+                        parent: label.parent.flatMap { position[$0].map { names[$0] } },
                         weight: label.weight)
                 })
             report.labels = labels.count
@@ -48,7 +49,8 @@ public struct Exporter {
                     try writer.writeAsset(
                         AssetRecord(
                             key: AssetRecord.Key(asset.key), name: asset.name, assetType: asset.assetType,
-                            createdAt: Self.milliseconds(asset.createdAt), updatedAt: Self.milliseconds(asset.updatedAt),
+                            createdAt: Self.milliseconds(asset.createdAt),
+                            updatedAt: Self.milliseconds(asset.updatedAt),
                             metadata: asset.metadata,
                             labels: asset.labels.map { (label: position[$0.id] ?? 0, weight: $0.weight) }),
                         labelNames: names)

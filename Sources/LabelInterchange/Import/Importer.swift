@@ -45,7 +45,8 @@ public struct Importer {
         }
         func makeProducer(after position: RecordProducer.Position) -> RecordProducer {
             names = []
-            return RecordProducer(files: files, format: configuration.format, options: configuration.options, after: position)
+            return RecordProducer(
+                files: files, format: configuration.format, options: configuration.options, after: position)
         }
         switch configuration.onError {
         case .stop:
@@ -54,7 +55,8 @@ public struct Importer {
             let outcome = try store.write { writer -> Outcome in
                 let producer = makeProducer(after: .start)
                 defer { producer.cancel() }
-                var batch = Batch(loader: try writer.bulkLoader(for: configuration.namespace), configuration: configuration)
+                var batch = Batch(
+                    loader: try writer.bulkLoader(for: configuration.namespace), configuration: configuration)
                 while let chunk = producer.next() {
                     consume(chunk)
                     try batch.apply(chunk, names: names)
@@ -77,7 +79,8 @@ public struct Importer {
                         producer.cancel()
                         producer = makeProducer(after: committed)
                     }
-                    var batch = Batch(loader: try writer.bulkLoader(for: configuration.namespace), configuration: configuration)
+                    var batch = Batch(
+                        loader: try writer.bulkLoader(for: configuration.namespace), configuration: configuration)
                     var items = 0
                     var last = committed
                     while let chunk = producer.next() {
@@ -131,7 +134,9 @@ public struct Importer {
                 case .unreadable(let file, let reason):
                     throw ImportError.unreadable(file: file, reason: reason)
                 case .lineError(let error):
-                    try reject(ImportLineError(file: error.file, line: error.line, column: error.column, reason: error.reason.description))
+                    try reject(
+                        ImportLineError(
+                            file: error.file, line: error.line, column: error.column, reason: error.reason.description))
                 case .record(let record, let file, let line):
                     do {
                         try apply(record, names: names)
@@ -158,7 +163,9 @@ public struct Importer {
 
         private mutating func labelID(_ index: Int, names: [String]) throws -> LabelID {
             if index < labelIDs.count, let known = labelIDs[index] { return known }
-            if index >= labelIDs.count { labelIDs.append(contentsOf: repeatElement(nil, count: index + 1 - labelIDs.count)) }
+            if index >= labelIDs.count {
+                labelIDs.append(contentsOf: repeatElement(nil, count: index + 1 - labelIDs.count))
+            }
             let id = try loader.labelID(named: names[index])
             labelIDs[index] = id
             return id

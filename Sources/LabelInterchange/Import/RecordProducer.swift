@@ -76,7 +76,8 @@ final class RecordProducer: @unchecked Sendable {
 
     private struct Stop: Error {}
 
-    private func produce(files: [String], format: ImportConfiguration.Format?, options: ImportOptions, after: Position) {
+    private func produce(files: [String], format: ImportConfiguration.Format?, options: ImportOptions, after: Position)
+    {
         defer {
             condition.lock()
             finished = true
@@ -138,7 +139,9 @@ final class RecordProducer: @unchecked Sendable {
             interner = source.interner
         }
         func progress(_ file: String) -> ImportProgress {
-            ImportProgress(file: file, bytesRead: bytesBefore, totalBytes: totalBytes, lines: lines, assets: assets, badLines: badLines)
+            ImportProgress(
+                file: file, bytesRead: bytesBefore, totalBytes: totalBytes, lines: lines, assets: assets,
+                badLines: badLines)
         }
     }
 }

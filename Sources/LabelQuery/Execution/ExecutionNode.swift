@@ -78,7 +78,8 @@ struct ExecutionBuilder {
             let postings = try list(stored.list)
             return ExecutionNode(operation: .list(postings), plan: plan, estimate: postings.count)
         case .literal(let literal):
-            return ExecutionNode(operation: .literal(BlockedLiteral(literal.ordinals)), plan: plan, estimate: literal.ordinals.count)
+            return ExecutionNode(
+                operation: .literal(BlockedLiteral(literal.ordinals)), plan: plan, estimate: literal.ordinals.count)
         case .not:
             // Only a top-level NOT reaches here (inside AND/OR it becomes a negative operand).
             return try make(.and([plan]))

@@ -62,7 +62,9 @@ enum Base64URL {
             var value: UInt32 = 0
             for sextet in chunk { value = value << 6 | UInt32(sextet) }
             value <<= UInt32(6 * (4 - chunk.count))
-            for position in 0..<(chunk.count - 1) { output.append(UInt8(truncatingIfNeeded: value >> UInt32(16 - 8 * position))) }
+            for position in 0..<(chunk.count - 1) {
+                output.append(UInt8(truncatingIfNeeded: value >> UInt32(16 - 8 * position)))
+            }
             index += 4
         }
         return output

@@ -174,7 +174,9 @@ struct QueryExecutor {
     /// Up to `limit` matching ordinals greater than `after`, ascending, and whether more exist.
     /// Lists are read lazily: only the blocks up to the last one the page needs, and within a
     /// block only the words up to the last match the page needs (`WordPage`).
-    func page(after: UInt32?, limit: Int, loadingListsUpTo smallNamespaceBlocks: Int) throws -> (
+    func page(
+        after: UInt32?, limit: Int, loadingListsUpTo smallNamespaceBlocks: Int
+    ) throws -> (
         ordinals: [UInt32], hasMore: Bool
     ) {
         let start: UInt64 = after.map { UInt64($0) + 1 } ?? 0

@@ -38,7 +38,8 @@ struct QueryPlanner {
             let keys = references.map(\.assetKey)
             let (found, missing) = try reader.ordinals(of: keys)
             if !missing.isEmpty {
-                warnings.append(.unknownAssets(count: missing.count, examples: missing.prefix(3).map(AssetReference.init)))
+                warnings.append(
+                    .unknownAssets(count: missing.count, examples: missing.prefix(3).map(AssetReference.init)))
             }
             return .literal(PlanLiteral(ordinals: found, expression: expression))
         case .not(let operand):

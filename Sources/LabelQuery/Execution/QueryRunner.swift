@@ -13,7 +13,9 @@ extension NamespaceReader {
         guard (0...QueryRequest.maximumLimit).contains(request.limit) else {
             throw QueryError.limitOutOfRange(request.limit)
         }
-        let after = try request.cursor.map { cursor throws(QueryError) in try cursor.ordinal(checking: query.fingerprint) }
+        let after = try request.cursor.map { cursor throws(QueryError) in
+            try cursor.ordinal(checking: query.fingerprint)
+        }
         let (plan, warnings) = try query.plan(for: self)
         var builder = ExecutionBuilder(reader: self)
         let executor = QueryExecutor(root: try builder.make(plan), universe: builder.universe)
@@ -24,7 +26,9 @@ extension NamespaceReader {
             let (ordinals, hasMore) = try executor.page(
                 after: after, limit: request.limit, loadingListsUpTo: request.smallNamespaceBlocks)
             result.ordinals = ordinals.map { AssetOrdinal($0) }
-            if hasMore, let last = ordinals.last { result.nextCursor = QueryCursor(after: last, fingerprint: query.fingerprint) }
+            if hasMore, let last = ordinals.last {
+                result.nextCursor = QueryCursor(after: last, fingerprint: query.fingerprint)
+            }
             if request.includeAssets { result.assets = try assets(at: result.ordinals) }
         }
         if !request.facets.isEmpty {
@@ -67,7 +71,9 @@ extension NamespaceReader {
         return try explanation(executor: executor, plan: plan, warnings: warnings)
     }
 
-    private func explanation(executor: QueryExecutor, plan: PlanNode, warnings: [QueryWarning]) throws
+    private func explanation(
+        executor: QueryExecutor, plan: PlanNode, warnings: [QueryWarning]
+    ) throws
         -> QueryExplanation
     {
         try executor.loadLists()
@@ -124,21 +130,26 @@ extension NamespaceWriter {
 
 extension LabelStore {
     /// Runs `text` on `namespace` in its own snapshot: `try store.query("label:prod", limit: 100)`.
-    public func query(_ text: String, in namespace: Namespace = .default, limit: Int = 100, cursor: QueryCursor? = nil)
+    public func query(
+        _ text: String, in namespace: Namespace = .default, limit: Int = 100, cursor: QueryCursor? = nil
+    )
         throws -> QueryResult
     {
         try query(PreparedQuery(text), in: namespace, QueryRequest(limit: limit, cursor: cursor))
     }
 
     /// Runs a prepared query on `namespace`; a namespace that does not exist has no matches.
-    public func query(_ query: PreparedQuery, in namespace: Namespace = .default, _ request: QueryRequest = QueryRequest())
+    public func query(
+        _ query: PreparedQuery, in namespace: Namespace = .default, _ request: QueryRequest = QueryRequest()
+    )
         throws -> QueryResult
     {
         try read { snapshot in
             guard let reader = try snapshot.namespace(namespace) else {
                 return QueryResult(
                     count: request.includeCount ? 0 : nil, ordinals: [], assets: [], nextCursor: nil,
-                    facets: request.facets.map { QueryResult.Facet(label: $0, count: 0) }, warnings: [], explanation: nil)
+                    facets: request.facets.map { QueryResult.Facet(label: $0, count: 0) }, warnings: [],
+                    explanation: nil)
             }
             return try reader.run(query, request)
         }
