@@ -71,6 +71,17 @@ nonisolated(unsafe) let benchmarks = {
         }
     }
 
+    Benchmark("engine: read one asset's labels (in an open snapshot)") { benchmark in
+        let fixture = Fixture.shared!
+        try fixture.store.read { snapshot in
+            let namespace = try snapshot.namespace(.default)!
+            for iteration in benchmark.scaledIterations {
+                let id = fixture.workload.assets[iteration % fixture.workload.assets.count].id
+                blackHole(try namespace.labels(of: .id(id)))
+            }
+        }
+    }
+
     Benchmark("engine: read a popular label's postings into one bitmap") { benchmark in
         let fixture = Fixture.shared!
         let name = fixture.workload.labels[fixture.workload.labels(in: .popular)[0]].name

@@ -303,7 +303,7 @@ public final class BulkLoader {
         let schema = namespace.schema
         let txn = namespace.writeTransaction
         if !intKeyEntries.isEmpty {
-            intKeyEntries.sort { $0.0 < $1.0 }
+            RadixSort.sortByKey(&intKeyEntries)
             try txn.withCursor(on: schema.intKeys) { cursor in
                 try Keys.namespace(namespace.id).withUnsafeBytes { nsKey in
                     if hadIntKeys {

@@ -11,8 +11,13 @@ public class NamespaceReader {
     /// The shared caches of decoded postings; only snapshots use them (see `VersionedCache`).
     let caches: PostingsCaches?
     var record: NamespaceRecord
-    /// Label names resolved by a writer, which may not fill the shared cache.
-    var labelNameMemo: [UInt32: String] = [:]
+    /// Label names this reader resolved itself (a writer's, which may not fill the shared
+    /// cache, or names missing from the shared table when this reader took it).
+    @exclusivity(unchecked) var labelNameMemo: [UInt32: String] = [:]
+    /// The shared names of this snapshot's label generation, taken once (one lock) and then
+    /// read without locking; writers, whose names may change in the transaction, have none.
+    private lazy var sharedLabelNames: [UInt32: String] =
+        fillsSharedCaches ? store.labelNames.names(namespace: id, generation: record.labelGeneration) : [:]
 
     init(
         namespace: Namespace, record: NamespaceRecord, store: LabelStore, transaction: Transaction,
@@ -315,19 +320,12 @@ public class NamespaceReader {
     }
 
     func labelName(_ labelID: UInt32) throws -> String {
-        // The reader's own memo first: the shared cache takes a lock, and a page of assets
-        // resolves the same few labels hundreds of times.
-        if let name = labelNameMemo[labelID] { return name }
-        let names = store.labelNames
-        if let name = names.name(of: labelID, namespace: id, generation: record.labelGeneration) {
-            labelNameMemo[labelID] = name
-            return name
-        }
+        if let name = sharedLabelNames[labelID] ?? labelNameMemo[labelID] { return name }
         guard let label = try labelRecord(labelID) else {
             throw LabelIndexError.corrupted("asset refers to missing label \(labelID)")
         }
         if fillsSharedCaches {
-            names.insert(label.name, for: labelID, namespace: id, generation: record.labelGeneration)
+            store.labelNames.insert(label.name, for: labelID, namespace: id, generation: record.labelGeneration)
         }
         labelNameMemo[labelID] = label.name
         return label.name
