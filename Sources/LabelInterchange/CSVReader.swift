@@ -4,7 +4,7 @@
 /// (`id,name,labels,…`), one with a `label` column a label definitions file
 /// (`label,color,parent,weight`). Fields may be quoted, with `""` for a quote and line breaks or
 /// commas inside; lines may end in `\n` or `\r\n`; blank lines are skipped.
-public final class CSVReader {
+public final class CSVReader: RecordReader {
     /// The name used in `LineError.file`.
     public let fileName: String
     /// The settings the reader was created with.
@@ -63,18 +63,10 @@ public final class CSVReader {
         decoder = CSVRecordDecoder(options: options, interner: interner)
     }
 
-    /// Calls `body` once per record after the header, in file order, with the decoded record or
-    /// the reason it was rejected. Rejected records change nothing (not even the interner).
-    ///
-    /// A bad header makes the whole file unreadable, so it is thrown as a `LineError` rather than
-    /// passed to `body`. To stop early, throw from `body`; a later call resumes after that record.
-    /// Errors reading the source are thrown as `InterchangeIOError`.
-    public func forEachRecord(_ body: (Result<InterchangeRecord, LineError>) throws -> Void) throws {
-        try forEachNumberedRecord { result, _ in try body(result) }
-    }
-
-    /// `forEachRecord`, also passing each record's line number (for CSV, the line where the
-    /// record starts). `lineNumber` itself is only brought up to date when the loop exits.
+    /// Calls `body` once per record after the header (see `RecordReader`), with the line where the
+    /// record starts; `lineNumber` itself is only brought up to date when the loop exits. A bad
+    /// header makes the whole file unreadable, so it is thrown as a `LineError` rather than passed
+    /// to `body`.
     public func forEachNumberedRecord(_ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void) throws {
         if let headerError { throw headerError }
         var cursor = self.cursor

@@ -18,7 +18,7 @@
 ///     }
 /// }
 /// ```
-public final class NDJSONReader {
+public final class NDJSONReader: RecordReader {
     /// The name used in `LineError.file`.
     public let fileName: String
     /// The settings the reader was created with.
@@ -78,17 +78,8 @@ public final class NDJSONReader {
         decoder = NDJSONRecordDecoder(options: options, interner: interner)
     }
 
-    /// Calls `body` once per non-blank line, in file order, with the decoded record or the reason
-    /// the line was rejected. Rejected lines change nothing (not even the interner).
-    ///
-    /// To stop early, throw from `body`: the error propagates, and a later call resumes after the
-    /// line it was thrown for. Errors reading the source are thrown as `InterchangeIOError`.
-    public func forEachRecord(_ body: (Result<InterchangeRecord, LineError>) throws -> Void) throws {
-        try forEachNumberedRecord { result, _ in try body(result) }
-    }
-
-    /// `forEachRecord`, also passing each record's line number (for CSV, the line where the
-    /// record starts). `lineNumber` itself is only brought up to date when the loop exits.
+    /// Calls `body` once per non-blank line (see `RecordReader`) with its line number;
+    /// `lineNumber` itself is only brought up to date when the loop exits.
     public func forEachNumberedRecord(_ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void) throws {
         // The loop works on locals, which cost nothing per line, and writes them back on every
         // exit: an error thrown by `body` must leave the reader ready to resume.

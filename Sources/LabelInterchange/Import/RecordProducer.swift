@@ -92,9 +92,9 @@ final class RecordProducer: @unchecked Sendable {
         var assets = 0
         var badLines = 0
         for (fileIndex, file) in files.enumerated() {
-            let source: RecordSource
+            let source: any RecordReader
             do {
-                source = try RecordSource(file: file, format: format, options: options, interner: interner)
+                source = try makeReader(file: file, format: format, options: options, interner: interner)
             } catch {
                 _ = publish(Chunk(items: [.unreadable(file: file, reason: "\(error)")], progress: progress(file)))
                 return
@@ -112,7 +112,7 @@ final class RecordProducer: @unchecked Sendable {
                 return publish(chunk)
             }
             do {
-                try source.forEachRecord { result, line in
+                try source.forEachNumberedRecord { result, line in
                     lines += 1
                     let position = Position(file: fileIndex, line: line)
                     chunk.last = position
@@ -146,44 +146,13 @@ final class RecordProducer: @unchecked Sendable {
     }
 }
 
-/// An NDJSON or CSV reader behind one interface.
-private enum RecordSource {
-    case ndjson(NDJSONReader)
-    case csv(CSVReader)
-
-    init(file: String, format: ImportConfiguration.Format?, options: ImportOptions, interner: LabelInterner) throws {
-        let csv = format == .csv || (format == nil && file.lowercased().hasSuffix(".csv"))
-        self =
-            csv
-            ? .csv(try CSVReader(fileAt: file, options: options, interner: interner))
-            : .ndjson(try NDJSONReader(fileAt: file, options: options, interner: interner))
-    }
-
-    func forEachRecord(_ body: (Result<InterchangeRecord, LineError>, Int) throws -> Void) throws {
-        switch self {
-        case .ndjson(let reader): try reader.forEachNumberedRecord(body)
-        case .csv(let reader): try reader.forEachNumberedRecord(body)
-        }
-    }
-
-    var interner: LabelInterner {
-        switch self {
-        case .ndjson(let reader): reader.interner
-        case .csv(let reader): reader.interner
-        }
-    }
-
-    var bytesRead: Int {
-        switch self {
-        case .ndjson(let reader): reader.bytesRead
-        case .csv(let reader): reader.bytesRead
-        }
-    }
-
-    var totalBytes: Int? {
-        switch self {
-        case .ndjson(let reader): reader.totalBytes
-        case .csv(let reader): reader.totalBytes
-        }
-    }
+/// The reader for `file`: CSV when asked for, or by default when the name ends in `.csv`;
+/// NDJSON otherwise.
+private func makeReader(
+    file: String, format: ImportConfiguration.Format?, options: ImportOptions, interner: LabelInterner
+) throws -> any RecordReader {
+    let csv = format == .csv || (format == nil && file.lowercased().hasSuffix(".csv"))
+    return csv
+        ? try CSVReader(fileAt: file, options: options, interner: interner)
+        : try NDJSONReader(fileAt: file, options: options, interner: interner)
 }
