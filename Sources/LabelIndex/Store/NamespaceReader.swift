@@ -154,7 +154,13 @@ public class NamespaceReader {
             stored.append((ordinal, try AssetRecord(decoding: raw, epoch: record.createdAt)))
             return stored.count < limit
         }
-        return try stored.map { ordinal, record in
+        return try makeAssets(stored)
+    }
+
+    /// Assets from records decoded in one pass over the records; their metadata, stored apart,
+    /// is read afterwards.
+    private func makeAssets(_ stored: [(UInt32, AssetRecord)]) throws -> [Asset] {
+        try stored.map { ordinal, record in
             var record = record
             if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
             return try makeAsset(record, ordinal: ordinal)
@@ -169,11 +175,7 @@ public class NamespaceReader {
         try forEachRecord(at: ordinals) { ordinal, raw in
             stored.append((ordinal, try AssetRecord(decoding: raw, epoch: epoch)))
         }
-        return try stored.map { ordinal, record in
-            var record = record
-            if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
-            return try makeAsset(record, ordinal: ordinal)
-        }
+        return try makeAssets(stored)
     }
 
     // MARK: Postings primitives (writers override these to see their buffered changes)
