@@ -51,7 +51,11 @@ final class ExecutionNode {
 struct ExecutionBuilder {
     let reader: NamespaceReader
     let universe: LazyUniverse
-    private var lists: [PostingList: PostingsList] = [:]
+    /// The lists opened so far: searched linearly while few (most queries name a handful, and
+    /// a dictionary costs more to create than the search), indexed when many.
+    private var fewLists: [(PostingList, PostingsList)] = []
+    private var manyLists: [PostingList: PostingsList] = [:]
+    private static let fewListsLimit = 16
 
     init(reader: NamespaceReader) {
         self.reader = reader
@@ -60,9 +64,13 @@ struct ExecutionBuilder {
 
     mutating func list(_ list: PostingList) throws -> PostingsList {
         if list == .universe { return try universe.list() }
-        if let existing = lists[list] { return existing }
+        if let existing = fewLists.first(where: { $0.0 == list })?.1 ?? manyLists[list] { return existing }
         let made = try reader.postingsList(list)
-        lists[list] = made
+        if fewLists.count < Self.fewListsLimit {
+            fewLists.append((list, made))
+        } else {
+            manyLists[list] = made
+        }
         return made
     }
 
@@ -134,6 +142,8 @@ final class LazyUniverse {
 struct BlockedLiteral {
     let all: RoaringBitmap
     private let chunks: [UInt16: RoaringBitmap]
+    /// The blocks with members, ascending.
+    let blocks: [UInt16]
 
     init(_ ordinals: RoaringBitmap) {
         all = ordinals
@@ -151,10 +161,18 @@ struct BlockedLiteral {
         }
         if let block { chunks[block] = RoaringBitmap(current) }
         self.chunks = chunks
+        blocks = chunks.keys.sorted()
     }
 
     func chunk(_ block: UInt16) -> RoaringBitmap? { chunks[block] }
-    var blocks: [UInt16] { chunks.keys.sorted() }
 
-    func nextBlock(atOrAfter block: UInt16) -> UInt16? { blocks.first { $0 >= block } }
+    func nextBlock(atOrAfter block: UInt16) -> UInt16? {
+        var low = 0
+        var high = blocks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if blocks[middle] < block { low = middle + 1 } else { high = middle }
+        }
+        return low < blocks.count ? blocks[low] : nil
+    }
 }

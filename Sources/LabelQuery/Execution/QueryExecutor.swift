@@ -89,7 +89,7 @@ struct QueryExecutor {
             guard !negative.isEmpty else { return union }
             // ⋃P ∪ (U − ⋂N) = U − (⋂N − ⋃P)
             guard let all = try universe.list().chunk(block) else { return nil }
-            guard var excluded = try intersectOperands(negative, in: block) else { return all }
+            guard var excluded = try intersectOperands(negative[...], in: block) else { return all }
             if let union { excluded = excluded.subtracting(union) }
             let result = all.subtracting(excluded)
             return result.isEmpty ? nil : result
@@ -100,11 +100,11 @@ struct QueryExecutor {
     /// empty intermediate.
     private func intersect(_ operands: [ExecutionNode], in block: UInt16) throws -> RoaringBitmap? {
         if operands.isEmpty { return try universe.list().chunk(block) }
-        return try intersectOperands(operands, in: block)
+        return try intersectOperands(operands[...], in: block)
     }
 
-    private func intersectOperands(_ operands: [ExecutionNode], in block: UInt16) throws -> RoaringBitmap? {
-        guard var result = try evaluate(operands[0], in: block) else { return nil }
+    private func intersectOperands(_ operands: ArraySlice<ExecutionNode>, in block: UInt16) throws -> RoaringBitmap? {
+        guard let first = operands.first, var result = try evaluate(first, in: block) else { return nil }
         for operand in operands.dropFirst() {
             guard let next = try evaluate(operand, in: block) else { return nil }
             result = result.intersection(next)
@@ -133,39 +133,50 @@ struct QueryExecutor {
             return try universe.list().count - (try Self(root: negative[0], universe: universe).count())
         default:
             try loadLists()
+            let blocks = try candidateBlocks(root)
             var total = 0
-            for block in try candidateBlocks(root) { total += try count(root, in: block) }
+            // The shape is matched once, not per block: binding the operands costs retains.
+            switch root.operation {
+            case .and(let positive, let negative) where !positive.isEmpty:
+                for block in blocks { total += try countConjunction(positive, negative, in: block) }
+            case .or(let positive, let negative) where negative.isEmpty && positive.count == 2:
+                for block in blocks { total += try countUnion(positive[0], positive[1], in: block) }
+            default:
+                for block in blocks { total += try evaluate(root, in: block)?.count ?? 0 }
+            }
             return total
         }
     }
 
-    private func count(_ node: ExecutionNode, in block: UInt16) throws -> Int {
-        switch node.operation {
-        case .and(let positive, let negative) where !positive.isEmpty:
-            // Materialise all but the last operation; count the last one without building it.
-            if negative.isEmpty {
-                if positive.count == 1 { return try evaluate(positive[0], in: block)?.count ?? 0 }
-                guard let head = try intersectOperands(Array(positive.dropLast()), in: block),
-                    let last = try evaluate(positive[positive.count - 1], in: block)
-                else { return 0 }
-                return head.intersectionCount(last)
-            }
-            guard var head = try intersectOperands(positive, in: block) else { return 0 }
-            for operand in negative.dropLast() {
-                if let subtrahend = try evaluate(operand, in: block) { head = head.subtracting(subtrahend) }
-                if head.isEmpty { return 0 }
-            }
-            guard let last = try evaluate(negative[negative.count - 1], in: block) else { return head.count }
-            return head.subtractingCount(last)
-        case .or(let positive, let negative) where negative.isEmpty && positive.count == 2:
-            switch (try evaluate(positive[0], in: block), try evaluate(positive[1], in: block)) {
-            case (let first?, let second?): return first.unionCount(second)
-            case (let first?, nil): return first.count
-            case (nil, let second?): return second.count
-            case (nil, nil): return 0
-            }
-        default:
-            return try evaluate(node, in: block)?.count ?? 0
+    /// ⋂ positive − ⋃ negative in `block`: all but the last operation materialised, the last one
+    /// counted without building it.
+    private func countConjunction(
+        _ positive: [ExecutionNode], _ negative: [ExecutionNode], in block: UInt16
+    ) throws
+        -> Int
+    {
+        if negative.isEmpty {
+            if positive.count == 1 { return try evaluate(positive[0], in: block)?.count ?? 0 }
+            guard let head = try intersectOperands(positive.dropLast(), in: block),
+                let last = try evaluate(positive[positive.count - 1], in: block)
+            else { return 0 }
+            return head.intersectionCount(last)
+        }
+        guard var head = try intersectOperands(positive[...], in: block) else { return 0 }
+        for operand in negative.dropLast() {
+            if let subtrahend = try evaluate(operand, in: block) { head = head.subtracting(subtrahend) }
+            if head.isEmpty { return 0 }
+        }
+        guard let last = try evaluate(negative[negative.count - 1], in: block) else { return head.count }
+        return head.subtractingCount(last)
+    }
+
+    private func countUnion(_ first: ExecutionNode, _ second: ExecutionNode, in block: UInt16) throws -> Int {
+        switch (try evaluate(first, in: block), try evaluate(second, in: block)) {
+        case (let first?, let second?): first.unionCount(second)
+        case (let first?, nil): first.count
+        case (nil, let second?): second.count
+        case (nil, nil): 0
         }
     }
 
