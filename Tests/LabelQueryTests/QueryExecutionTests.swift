@@ -123,13 +123,11 @@ import Testing
         #expect(result.count == 0 && result.assets.isEmpty)
     }
 
-    @Test func aHundredThousandAssetIdsRunQuickly() throws {
+    /// A time limit against a hang, not a speed check (the `parse:` benchmarks measure that).
+    @Test(.timeLimit(.minutes(1))) func aHundredThousandAssetIdsRun() throws {
         let ids = (0..<100_000).map { String($0 * 3 + 1) }.joined(separator: ",")
-        let clock = ContinuousClock()
-        let start = clock.now
         let result = try fixture.run("asset:\(ids) AND label:api", QueryRequest(limit: 10))
         #expect(result.assets.map(\.key) == [.id(1)])
-        #expect(clock.now - start < .seconds(20), "linear, not quadratic, even in a debug build")
     }
 }
 
