@@ -26,14 +26,15 @@ import Testing
     }
 
     /// Loads lines with the bulk loader into one store and with ordinary operations into
-    /// another; the two must hold the same assets with the same labels.
-    @Test(arguments: [(500, 1), (3_000, 2)] as [(Int, UInt64)])
-    func matchesOrdinaryOperations(count: Int, seed: UInt64) throws {
+    /// another; the two must hold the same assets with the same labels. With `preexisting`,
+    /// both start from the same existing assets, so the loader's update path runs too; without,
+    /// the namespace starts empty (the loader's fast path, repeated keys included).
+    @Test(arguments: [(500, 1, true), (3_000, 2, true), (2_000, 3, false)] as [(Int, UInt64, Bool)])
+    func matchesOrdinaryOperations(count: Int, seed: UInt64, preexisting: Bool) throws {
         let lines = Self.lines(count: count, seed: seed)
         let bulk = try TemporaryStore()
         let ordinary = try TemporaryStore()
-        // Both start from the same existing state, so the loader's update path runs too.
-        for fixture in [bulk, ordinary] {
+        for fixture in [bulk, ordinary] where preexisting {
             try fixture.write { ns in
                 for line in lines.prefix(50) {
                     try ns.upsertAsset(line.key, AssetAttributes(name: "old"))

@@ -22,4 +22,18 @@ import Testing
         #expect(table.count == model.count)
         for (key, value) in model { #expect(table[key] == value) }
     }
+
+    @Test func insertingIfAbsentKeepsTheFirstValue() {
+        var random = SeededGenerator(seed: 11)
+        var table = OrdinalTable(minimumCapacity: 2)
+        var model: [Int64: UInt32] = [:]
+        for step in UInt32(0)..<20_000 {
+            let key = Int64.random(in: -3_000...3_000, using: &random)
+            let found = table.value(for: key, insertingIfAbsent: step)
+            #expect(found == model[key])
+            if found == nil { model[key] = step }
+        }
+        #expect(table.count == model.count)
+        for (key, value) in model { #expect(table[key] == value) }
+    }
 }

@@ -49,6 +49,20 @@ struct OrdinalTable {
         count += 1
     }
 
+    /// The value stored for `key`, or `nil` after storing `value` for it: one probe where a
+    /// lookup and then an insert would take two (each a likely cache miss in a large table).
+    mutating func value(for key: Int64, insertingIfAbsent value: UInt32) -> UInt32? {
+        if (count + 1) * 10 > entries.count * 7 { grow() }
+        var index = slot(for: key)
+        while entries[index].value != Self.empty {
+            if entries[index].key == key { return entries[index].value }
+            index = (index + 1) & mask
+        }
+        entries[index] = Entry(key: key, value: value)
+        count += 1
+        return nil
+    }
+
     private mutating func grow() {
         let old = entries
         self = OrdinalTable(minimumCapacity: entries.count)

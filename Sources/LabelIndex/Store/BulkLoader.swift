@@ -113,11 +113,25 @@ public final class BulkLoader {
                 stored.append(AssetRecord.StoredLabel(id: label.rawValue, weight: weight))
             }
         }
-        if let ordinal = try existingOrdinal(of: key) {
+        let hasFreshOrdinal = namespace.record.nextOrdinal < namespace.store.options.ordinalCapacity
+        if case .id(let id) = key, hasFreshOrdinal {
+            // The common case in one probe of the table: the id is remembered with the ordinal
+            // it will get unless it turns out to exist already.
+            let fresh = UInt32(namespace.record.nextOrdinal)
+            if let loaded = loadedIDs.value(for: id, insertingIfAbsent: fresh) {
+                try update(loaded, key: key, attributes, labels: stored)
+                return
+            }
+            if !namespaceWasEmpty, let existing = try namespace.lookupOrdinal(key) {
+                loadedIDs.insert(existing, for: id)
+                try update(existing, key: key, attributes, labels: stored)
+                return
+            }
+        } else if let ordinal = try existingOrdinal(of: key) {
             try update(ordinal, key: key, attributes, labels: stored)
             return
         }
-        guard namespace.record.nextOrdinal < namespace.store.options.ordinalCapacity else {
+        guard hasFreshOrdinal else {
             // Fresh ordinals are exhausted; recycling goes through the ordinary path.
             try flushGroup()
             let ordinal = try namespace.upsertAsset(key, attributes).ordinal.rawValue
@@ -152,8 +166,8 @@ public final class BulkLoader {
         case .id(let id): intKeyEntries.append((UInt64(bitPattern: id) ^ (1 << 63), ordinal))
         case .typed(let type, let id):
             typedKeyEntries.append((Keys.typedAsset(namespace.id, type: type, id: id), ordinal))
+            loadedTyped[key] = ordinal
         }
-        remember(key, ordinal)
         summary.created += 1
         if groupOrdinals.count >= Self.groupSize { try flushGroup() }
     }
