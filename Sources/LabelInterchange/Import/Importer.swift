@@ -38,10 +38,23 @@ public struct Importer {
         report.files = files
         var names: [String] = []
         var lastProgress: ImportProgress?
+        // Applied chunks are freed here, off the loading thread: destroying a chunk's records
+        // (strings and arrays the reader thread allocated) is a real share of the load's
+        // critical path, and the second core has room for it. At most a few chunks wait, so
+        // memory stays bounded.
+        let disposal = DispatchQueue(label: "labelindex.import.disposal")
+        let disposalSlots = DispatchSemaphore(value: 4)
         func consume(_ chunk: RecordProducer.Chunk) {
             names.append(contentsOf: chunk.newNames)
             lastProgress = chunk.progress
             progress?(chunk.progress)
+        }
+        func dispose(_ chunk: consuming RecordProducer.Chunk) {
+            disposalSlots.wait()
+            disposal.async { [chunk] in
+                withExtendedLifetime(chunk) {}
+                disposalSlots.signal()
+            }
         }
         func makeProducer(after position: RecordProducer.Position) -> RecordProducer {
             names = []
@@ -60,6 +73,7 @@ public struct Importer {
                 while let chunk = producer.next() {
                     consume(chunk)
                     try batch.apply(chunk, names: names)
+                    dispose(chunk)
                 }
                 return try batch.finish()
             }
@@ -88,6 +102,7 @@ public struct Importer {
                         try batch.apply(chunk, names: names)
                         last = chunk.last
                         items += chunk.items.count
+                        dispose(chunk)
                         if items >= configuration.batchSize { return (try batch.finish(), last, false) }
                     }
                     return (try batch.finish(), last, true)
