@@ -100,11 +100,33 @@ struct PostingsKey: Hashable, Sendable {
     var block: UInt16
 }
 
-/// A list decoded completely: its chunks by block, for queries that touch every block.
+/// A list decoded completely, for queries that touch every block: its blocks ascending and
+/// their chunks in the same order (a binary search finds a block; hashing one costs more).
 struct CompleteList: Sendable {
     let blocks: [UInt16]
-    let chunks: [UInt16: RoaringBitmap]
+    let chunks: [RoaringBitmap]
     let bytes: Int
+
+    /// The position of the first block ≥ `block` (`blocks.count` when there is none).
+    func position(atOrAfter block: UInt16) -> Int {
+        var low = 0
+        var high = blocks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if blocks[middle] < block { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    func chunk(_ block: UInt16) -> RoaringBitmap? {
+        let position = position(atOrAfter: block)
+        return position < blocks.count && blocks[position] == block ? chunks[position] : nil
+    }
+
+    func nextBlock(atOrAfter block: UInt16) -> UInt16? {
+        let position = position(atOrAfter: block)
+        return position < blocks.count ? blocks[position] : nil
+    }
 }
 
 /// The caches of decoded postings shared by all readers of a store.

@@ -180,7 +180,7 @@ public final class PostingsList {
 
     /// The list's members in `block`, or `nil` when it has none there.
     public func chunk(_ block: UInt16) throws -> RoaringBitmap? {
-        if let complete { return complete.chunks[block] }
+        if let complete { return complete.chunk(block) }
         if count == 0 { return nil }
         if cursorBlock == block, let cursor {
             let list = list.rawValue
@@ -192,15 +192,7 @@ public final class PostingsList {
 
     /// The first block ≥ `block` where the list has members: a seek, nothing decoded.
     public func nextBlock(atOrAfter block: UInt16) throws -> UInt16? {
-        if let complete {
-            var low = 0
-            var high = complete.blocks.count
-            while low < high {
-                let middle = (low + high) / 2
-                if complete.blocks[middle] < block { low = middle + 1 } else { high = middle }
-            }
-            return low < complete.blocks.count ? complete.blocks[low] : nil
-        }
+        if let complete { return complete.nextBlock(atOrAfter: block) }
         if count == 0 { return nil }
         if let cursorBlock, cursorBlock == block { return block }
         let cursor = try self.cursor ?? reader.transaction.makeCursor(on: reader.schema.postings)
@@ -236,13 +228,13 @@ public final class PostingsList {
     public func load() throws {
         guard complete == nil else { return }
         var blocks: [UInt16] = []
-        var chunks: [UInt16: RoaringBitmap] = [:]
+        var chunks: [RoaringBitmap] = []
         var bytes = 64
         if count > 0 {
             let stream = try reader.postingsStream(of: list)
             while let (block, bitmap) = try stream.next() {
                 blocks.append(block)
-                chunks[block] = bitmap
+                chunks.append(bitmap)
                 bytes += bitmap.memoryFootprint + 48
             }
         }
