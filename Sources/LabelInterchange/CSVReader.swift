@@ -5,7 +5,6 @@
 /// (`label,color,parent,weight`). Fields may be quoted, with `""` for a quote and line breaks or
 /// commas inside; lines may end in `\n` or `\r\n`; blank lines are skipped.
 public final class CSVReader: RecordReader {
-    /// The name used in `LineError.file`.
     public let fileName: String
     /// The settings the reader was created with.
     public let options: ImportOptions
@@ -22,13 +21,9 @@ public final class CSVReader: RecordReader {
     /// The kind of records in the file, known once the header has been read.
     public var kind: RecordKind? { decoder.kind }
 
-    /// All label names seen so far in delivered records; `AssetRecord.labels` index into its `names`.
+    // The `RecordReader` requirements, documented there.
     public var interner: LabelInterner { decoder.labels.interner }
-
-    /// Bytes read from the source so far, for progress reports against `totalBytes`.
     public var bytesRead: Int { buffer.bytesRead }
-
-    /// The size of the input if known in advance (regular files and in-memory data).
     public var totalBytes: Int? { buffer.source.size }
 
     /// A reader of the file at `path`. Pass the interner of a previous reader to share label indices

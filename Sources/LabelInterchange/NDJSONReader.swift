@@ -19,7 +19,6 @@
 /// }
 /// ```
 public final class NDJSONReader: RecordReader {
-    /// The name used in `LineError.file`.
     public let fileName: String
     /// The settings the reader was created with.
     public let options: ImportOptions
@@ -36,13 +35,9 @@ public final class NDJSONReader: RecordReader {
     /// The number of the last line handed to the callback (1-based; 0 before the first).
     public private(set) var lineNumber = 0
 
-    /// All label names seen so far in delivered records; `AssetRecord.labels` index into its `names`.
+    // The `RecordReader` requirements, documented there.
     public var interner: LabelInterner { decoder.labels.interner }
-
-    /// Bytes read from the source so far, for progress reports against `totalBytes`.
     public var bytesRead: Int { buffer.bytesRead }
-
-    /// The size of the input if known in advance (regular files and in-memory data).
     public var totalBytes: Int? { buffer.source.size }
 
     /// A reader of the file at `path`. Pass the interner of a previous reader to share label indices
