@@ -6,16 +6,17 @@ import PackageDescription
 //   LMDB, Roaring            thin Swift bindings
 //   LabelIndex               the storage engine (what an embedder needs)
 //   LabelQuery               the query language: grammar, planner, executor
+//   LabelCommands            every mutation as a command: codec, deterministic apply, group commit
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
 //   labelindex               the command-line tool
-// The embeddable product (LabelIndex + LabelQuery) pulls in no server or benchmark package.
+// The embeddable product (LabelIndex + LabelQuery + LabelCommands) pulls in no server or benchmark package.
 let package = Package(
     name: "LabelIndex",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery"]),
+        .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery", "LabelCommands"]),
         .library(name: "LabelInterchange", targets: ["LabelInterchange"]),
         .library(name: "LabelServer", targets: ["LabelServer"]),
         // The benchmark workload, SQLite baseline and in-memory floor, for Benchmarks/.
@@ -45,11 +46,12 @@ let package = Package(
         .target(name: "Roaring", dependencies: ["CRoaring"]),
         .target(name: "LabelIndex", dependencies: ["LMDB", "Roaring"]),
         .target(name: "LabelQuery", dependencies: ["LabelIndex", "Roaring"]),
+        .target(name: "LabelCommands", dependencies: ["LabelIndex", "LabelQuery", "Roaring"]),
         .target(name: "LabelInterchange", dependencies: ["LabelIndex"], exclude: ["LabelInterchange.docc"]),
         .target(
             name: "LabelServer",
             dependencies: [
-                "LabelIndex", "LabelQuery", "Roaring",
+                "LabelIndex", "LabelQuery", "LabelCommands", "Roaring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "labelindex",
             dependencies: [
-                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelBench",
+                "LabelIndex", "LabelQuery", "LabelCommands", "LabelInterchange", "LabelServer", "LabelBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -75,6 +77,9 @@ let package = Package(
         .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring", "labelindex-crash-writer"]),
         .executableTarget(name: "labelindex-crash-writer", dependencies: ["LabelIndex"], path: "Tests/CrashWriter"),
         .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery", "LabelIndex", "Roaring"]),
+        .testTarget(
+            name: "LabelCommandsTests",
+            dependencies: ["LabelCommands", "LabelIndex", "LabelQuery", "LabelInterchange", "Roaring"]),
         .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange", "LabelIndex"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),
         .testTarget(

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumWriteBatch: Int
     /// `Server` header of every response; `nil` sends none.
     public var serverName: String?
+    /// Where writes go; `nil` is the store's own group commit (`LabelStore.submit`).
+    public var writePath: (any WritePath)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, authentication: Authentication = .apiKeys,
