@@ -8,8 +8,10 @@ import PackageDescription
 //   LabelQuery               the query language: grammar, planner, executor
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
+//   LabelCommandLine         what the executables share: console, formatting, options, exit codes
+//   labelindex               the command-line tool (links no SQLite)
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
-//   labelindex               the command-line tool
+//   labelindex-bench         the benchmark suite (not a product; `swift run labelindex-bench`)
 // The embeddable product (LabelIndex + LabelQuery) pulls in no server or benchmark package.
 let package = Package(
     name: "LabelIndex",
@@ -18,7 +20,8 @@ let package = Package(
         .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery"]),
         .library(name: "LabelInterchange", targets: ["LabelInterchange"]),
         .library(name: "LabelServer", targets: ["LabelServer"]),
-        // The benchmark workload, SQLite baseline and in-memory floor, for Benchmarks/.
+        // The benchmark workload, SQLite baseline and in-memory floor, for the micro-benchmark
+        // package in Benchmarks/ only (a separate package can reach a target only through a product).
         .library(name: "LabelBenchmarkSupport", targets: ["LabelBench"]),
         .executable(name: "labelindex", targets: ["labelindex"]),
     ],
@@ -62,12 +65,23 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json")]),
         .target(name: "LabelBench", dependencies: ["Roaring", "CSQLite"]),
+        .target(
+            name: "LabelCommandLine",
+            dependencies: [
+                "LabelIndex", "LabelQuery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(
             name: "labelindex",
             dependencies: [
-                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelBench",
+                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "labelindex-bench",
+            dependencies: [
+                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelBench", "LabelCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
@@ -90,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "labelindex", "LabelIndex", "LabelBench",
+                "labelindex", "labelindex-bench", "LabelIndex", "LabelBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
