@@ -61,6 +61,7 @@ public enum LabelServer {
         let host = configuration.host
         let application = Application(
             router: router,
+            server: GuardedHTTP1Channel.builder(limits: configuration.connections, logger: logger),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.port), serverName: configuration.serverName),
             services: [ShutdownHook(name: "labelserver") { await runtime.shutdown() }],

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumWriteBatch: Int
     /// `Server` header of every response; `nil` sends none.
     public var serverName: String?
+    /// Timeouts and the cap on open connections.
+    public var connections = ConnectionLimits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, authentication: Authentication = .apiKeys,
@@ -93,5 +95,34 @@ public struct ServerLimits: Sendable, Hashable {
         self.maxPageSize = maxPageSize
         self.maxFacets = maxFacets
         self.query = query
+    }
+}
+
+/// How long a connection may wait at each step, and how many may be open. A connection that
+/// runs out of time is closed (one still sending its request header is first answered `408`);
+/// one past the cap is answered `503` with `Retry-After: 1` and closed, with a warning logged at
+/// most every 10 seconds. A request that has been read completely is never timed out here.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// How long a connection may stay open with no request: after it opens and after each
+    /// response (keep-alive). Default 60 s (`labelindex serve --idle-timeout`).
+    public var idleTimeout: Duration
+    /// How long a request header may take from its first byte to its last. Default 10 s
+    /// (`--header-timeout`).
+    public var headerTimeout: Duration
+    /// The longest wait for the next bytes of a request body. Default 30 s (`--body-timeout`).
+    public var bodyTimeout: Duration
+    /// Most connections open at once; keep it below the process's file-descriptor limit so
+    /// the store and the refusals themselves still get descriptors. Default 10,000
+    /// (`--max-connections`).
+    public var maxConnections: Int
+
+    public init(
+        idleTimeout: Duration = .seconds(60), headerTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(30), maxConnections: Int = 10_000
+    ) {
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
     }
 }
