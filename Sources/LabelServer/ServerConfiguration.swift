@@ -74,15 +74,19 @@ public struct ServerLimits: Sendable, Hashable {
     public var maxPageSize: Int
     /// Most facets one query may count.
     public var maxFacets: Int
-    /// Query text bounds: length, nesting depth, terms (`QueryLimits`).
+    /// Query text bounds: length, nesting depth, terms, labels reached by prefixes and `under:`
+    /// (`QueryLimits`; here `maxExpandedLabels` is 1,000).
     public var query: QueryLimits
+    /// Work and time per query, and the expensive-query lane (`QueryCostLimits`).
+    public var queryCost: QueryCostLimits
 
     public init(
         maxRequestBytes: Int = 1 << 20, maxBulkRequestBytes: Int = 64 << 20, maxLabelsPerRequest: Int = 1_000,
         maxLabelBytes: Int = 255, maxActionHubLabelCharacters: Int = 64, maxResourcesPerRequest: Int = 1_000,
         maxAssetsPerRequest: Int = 100_000, defaultPageSize: Int = 100, maxPageSize: Int = 1_000, maxFacets: Int = 100,
         query: QueryLimits = QueryLimits(
-            maxLength: 64 * 1024, maxDepth: 32, maxTerms: 1_000, maxAssetReferences: 10_000)
+            maxLength: 64 * 1024, maxDepth: 32, maxTerms: 1_000, maxAssetReferences: 10_000, maxExpandedLabels: 1_000),
+        queryCost: QueryCostLimits = QueryCostLimits()
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxBulkRequestBytes = maxBulkRequestBytes
@@ -95,6 +99,7 @@ public struct ServerLimits: Sendable, Hashable {
         self.maxPageSize = maxPageSize
         self.maxFacets = maxFacets
         self.query = query
+        self.queryCost = queryCost
     }
 }
 

@@ -22,7 +22,10 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     static func builder(limits: ConnectionLimits, logger: Logger) -> HTTPServerBuilder {
         let counter = ConnectionCounter(limit: limits.maxConnections, logger: logger)
         return HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder), limits: limits, counter: counter)
+            // The disconnect watcher cancels a gone client's queries (QueryCost/ClientConnection).
+            let http1 = HTTP1Channel(
+                responder: responder, configuration: .init(additionalChannelHandlers: [ClientDisconnectWatcher()]))
+            return GuardedHTTP1Channel(inner: http1, limits: limits, counter: counter)
         }
     }
 
