@@ -9,9 +9,16 @@ import PackageDescription
 //   LabelCommands            every mutation as a command: codec, deterministic apply, group commit
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
+//   LabelCommandLine         what the executables share: console, formatting, options, exit codes
+//   labelindex               the command-line tool (links no SQLite)
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
+<<<<<<< HEAD
 //   labelindex               the command-line tool
 // The embeddable product (LabelIndex + LabelQuery + LabelCommands) pulls in no server or benchmark package.
+=======
+//   labelindex-bench         the benchmark suite (not a product; `swift run labelindex-bench`)
+// The embeddable product (LabelIndex + LabelQuery) pulls in no server or benchmark package.
+>>>>>>> main
 let package = Package(
     name: "LabelIndex",
     platforms: [.macOS(.v14)],
@@ -19,7 +26,8 @@ let package = Package(
         .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery", "LabelCommands"]),
         .library(name: "LabelInterchange", targets: ["LabelInterchange"]),
         .library(name: "LabelServer", targets: ["LabelServer"]),
-        // The benchmark workload, SQLite baseline and in-memory floor, for Benchmarks/.
+        // The benchmark workload, SQLite baseline and in-memory floor, for the micro-benchmark
+        // package in Benchmarks/ only (a separate package can reach a target only through a product).
         .library(name: "LabelBenchmarkSupport", targets: ["LabelBench"]),
         .executable(name: "labelindex", targets: ["labelindex"]),
     ],
@@ -34,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -53,6 +62,8 @@ let package = Package(
             dependencies: [
                 "LabelIndex", "LabelQuery", "LabelCommands", "Roaring",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,12 +75,27 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json")]),
         .target(name: "LabelBench", dependencies: ["Roaring", "CSQLite"]),
+        .target(
+            name: "LabelCommandLine",
+            dependencies: [
+                "LabelIndex", "LabelQuery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(
             name: "labelindex",
             dependencies: [
+<<<<<<< HEAD
                 "LabelIndex", "LabelQuery", "LabelCommands", "LabelInterchange", "LabelServer", "LabelBench",
+=======
+                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelCommandLine",
+>>>>>>> main
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "labelindex-bench",
+            dependencies: [
+                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelBench", "LabelCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
@@ -95,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "labelindex", "LabelIndex", "LabelBench",
+                "labelindex", "labelindex-bench", "LabelIndex", "LabelBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

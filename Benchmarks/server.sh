@@ -23,6 +23,7 @@ command -v wrk >/dev/null || {
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 }
 swift build -c release --product labelindex >&2
+swift build -c release --product labelindex-bench >&2
 bin=.build/release/labelindex
 work=$(mktemp -d)
 server=""
@@ -32,7 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-$bin bench generate --assets "$ASSETS" --out "$work/workload" >&2
+.build/release/labelindex-bench generate --assets "$ASSETS" --out "$work/workload" >&2
 $bin import --data-dir "$work/db" --namespace bench/default \
     "$work/workload/labels.ndjson" "$work/workload/assets.ndjson" >&2
 key=$($bin keys create --account bench --data-dir "$work/db" 2>/dev/null)

@@ -43,7 +43,7 @@ public enum LabelServer {
     }
 
     struct Server {
-        var application: Application<RouterResponder<BasicRequestContext>>
+        var application: Application<ConnectionAwareResponder>
         var runtime: ServerRuntime
         var router: Router<BasicRequestContext>
     }
@@ -60,7 +60,8 @@ public enum LabelServer {
         let router = try makeRouter(runtime: runtime)
         let host = configuration.host
         let application = Application(
-            router: router,
+            responder: ConnectionAwareResponder(router: router.buildResponder()),
+            server: GuardedHTTP1Channel.builder(limits: configuration.connections, logger: logger),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.port), serverName: configuration.serverName),
             services: [ShutdownHook(name: "labelserver") { await runtime.shutdown() }],

@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     public var serverName: String?
     /// Where writes go; `nil` is the store's own group commit (`LabelStore.submit`).
     public var writePath: (any WritePath)?
+    /// Timeouts and the cap on open connections.
+    public var connections = ConnectionLimits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, authentication: Authentication = .apiKeys,
@@ -74,15 +76,19 @@ public struct ServerLimits: Sendable, Hashable {
     public var maxPageSize: Int
     /// Most facets one query may count.
     public var maxFacets: Int
-    /// Query text bounds: length, nesting depth, terms (`QueryLimits`).
+    /// Query text bounds: length, nesting depth, terms, labels reached by prefixes and `under:`
+    /// (`QueryLimits`; here `maxExpandedLabels` is 1,000).
     public var query: QueryLimits
+    /// Work and time per query, and the expensive-query lane (`QueryCostLimits`).
+    public var queryCost: QueryCostLimits
 
     public init(
         maxRequestBytes: Int = 1 << 20, maxBulkRequestBytes: Int = 64 << 20, maxLabelsPerRequest: Int = 1_000,
         maxLabelBytes: Int = 255, maxActionHubLabelCharacters: Int = 64, maxResourcesPerRequest: Int = 1_000,
         maxAssetsPerRequest: Int = 100_000, defaultPageSize: Int = 100, maxPageSize: Int = 1_000, maxFacets: Int = 100,
         query: QueryLimits = QueryLimits(
-            maxLength: 64 * 1024, maxDepth: 32, maxTerms: 1_000, maxAssetReferences: 10_000)
+            maxLength: 64 * 1024, maxDepth: 32, maxTerms: 1_000, maxAssetReferences: 10_000, maxExpandedLabels: 1_000),
+        queryCost: QueryCostLimits = QueryCostLimits()
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxBulkRequestBytes = maxBulkRequestBytes
@@ -95,5 +101,35 @@ public struct ServerLimits: Sendable, Hashable {
         self.maxPageSize = maxPageSize
         self.maxFacets = maxFacets
         self.query = query
+        self.queryCost = queryCost
+    }
+}
+
+/// How long a connection may wait at each step, and how many may be open. A connection that
+/// runs out of time is closed (one still sending its request header is first answered `408`);
+/// one past the cap is answered `503` with `Retry-After: 1` and closed, with a warning logged at
+/// most every 10 seconds. A request that has been read completely is never timed out here.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// How long a connection may stay open with no request: after it opens and after each
+    /// response (keep-alive). Default 60 s (`labelindex serve --idle-timeout`).
+    public var idleTimeout: Duration
+    /// How long a request header may take from its first byte to its last. Default 10 s
+    /// (`--header-timeout`).
+    public var headerTimeout: Duration
+    /// The longest wait for the next bytes of a request body. Default 30 s (`--body-timeout`).
+    public var bodyTimeout: Duration
+    /// Most connections open at once; keep it below the process's file-descriptor limit so
+    /// the store and the refusals themselves still get descriptors. Default 10,000
+    /// (`--max-connections`).
+    public var maxConnections: Int
+
+    public init(
+        idleTimeout: Duration = .seconds(60), headerTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(30), maxConnections: Int = 10_000
+    ) {
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
     }
 }

@@ -11,6 +11,8 @@ final class ServerRuntime: Sendable {
     let logger: Logger
     let writes: WriteQueue
     let reads: ReadPool
+    /// The expensive-query lane (`QueryCostLimits`).
+    let expensiveReads: ReadPool
     let keys: KeyVerifier
     let jobs: JobRunner
     let metrics: ServerMetrics
@@ -27,6 +29,9 @@ final class ServerRuntime: Sendable {
             onCommit: { size, seconds in metrics.recordCommit(batchSize: size, seconds: seconds) })
         self.writes = writes
         self.reads = ReadPool(threads: configuration.readThreads)
+        let cost = configuration.limits.queryCost
+        self.expensiveReads = ReadPool(
+            threads: cost.expensiveThreads, name: "lix-expensive", perTenant: cost.expensivePerAccount)
         self.jobs = JobRunner(writes: writes, chunkSize: configuration.jobChunkSize, logger: logger, metrics: metrics)
         // Jobs that were queued or running when a previous process stopped cannot resume
         // (their match set lived in memory): mark them so their status tells the truth.
@@ -68,6 +73,7 @@ final class ServerRuntime: Sendable {
         await jobs.waitForAll()
         await writes.shutdown()
         reads.shutdown()
+        expensiveReads.shutdown()
     }
 }
 

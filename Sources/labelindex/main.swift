@@ -1,1 +1,3 @@
-await LabelIndexCommand.runAsMain()
+import LabelCommandLine
+
+await LabelIndexCommand.runAsMain(classifying: LabelIndexCommand.classify)

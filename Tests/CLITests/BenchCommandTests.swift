@@ -6,8 +6,8 @@ import Testing
     @Test func generateRunAndQueries() throws {
         let directory = try TemporaryDirectory()
         let workload = directory.path("workload")
-        let generated = try CLI.succeed([
-            "bench", "generate", "--assets", "3000", "--labels", "100", "--seed", "3", "--out", workload,
+        let generated = try CLI.benchSucceeds([
+            "generate", "--assets", "3000", "--labels", "100", "--seed", "3", "--out", workload,
         ])
         #expect(generated.stdout.contains("wrote 3,000 assets, 100 labels"))
         for file in ["assets.ndjson", "labels.ndjson", "queries.tsv", "writes.tsv", "workload.json"] {
@@ -15,8 +15,8 @@ import Testing
         }
 
         let reports = directory.path("reports")
-        let run = try CLI.succeed([
-            "bench", "run", workload, "--readers", "2", "--repeat", "3", "--max-seconds", "0.05", "--writes", "40",
+        let run = try CLI.benchSucceeds([
+            "run", workload, "--readers", "2", "--repeat", "3", "--max-seconds", "0.05", "--writes", "40",
             "--mixed-seconds", "0.2", "--out", reports,
         ])
         #expect(run.stdout.contains("COUNT LATENCY"))
@@ -52,8 +52,8 @@ import Testing
         let data = directory.path("data")
         try CLI.succeed(["import", "--data-dir", data, "\(workload)/labels.ndjson", "\(workload)/assets.ndjson"])
         let queries = try JSON.parse(
-            try CLI.succeed([
-                "bench", "queries", "--data-dir", data, "--queries", "\(workload)/queries.tsv", "--repeat", "3",
+            try CLI.benchSucceeds([
+                "queries", "--data-dir", data, "--queries", "\(workload)/queries.tsv", "--repeat", "3",
                 "--json",
             ]).stdout)
         let runs = try #require(queries.array)
@@ -64,8 +64,8 @@ import Testing
             #expect(run["ids"]?.array?.count == min(shape["count"]?.int ?? 0, 100))
             #expect(run["count_latency"]?["median"]?.number != nil)
         }
-        let text = try CLI.succeed([
-            "bench", "queries", "--data-dir", data, "--queries", "\(workload)/queries.tsv", "--repeat", "2",
+        let text = try CLI.benchSucceeds([
+            "queries", "--data-dir", data, "--queries", "\(workload)/queries.tsv", "--repeat", "2",
         ])
         #expect(text.stdout.contains("single-popular"))
         #expect(text.stdout.contains("first 100 ids:"))
@@ -75,24 +75,24 @@ import Testing
         let directory = try TemporaryDirectory()
         let data = try SampleData.importInto(directory)
         let bad = try directory.write("bad.tsv", "ok\tlabel:prod\nbroken\tlabel:prod AND\n")
-        let result = try CLI.run(["bench", "queries", "--data-dir", data, "--queries", bad])
+        let result = try CLI.bench(["queries", "--data-dir", data, "--queries", bad])
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("\(bad):2: query broken"))
         #expect(result.stderr.contains("^"))
         let noTab = try directory.write("notab.tsv", "label:prod\n")
-        #expect(try CLI.run(["bench", "queries", "--data-dir", data, "--queries", noTab]).status == 2)
+        #expect(try CLI.bench(["queries", "--data-dir", data, "--queries", noTab]).status == 2)
         #expect(
-            try CLI.run(["bench", "queries", "--data-dir", data, "--queries", directory.path("absent.tsv")]).status == 2
+            try CLI.bench(["queries", "--data-dir", data, "--queries", directory.path("absent.tsv")]).status == 2
         )
     }
 
     @Test func runNeedsAWorkload() throws {
         let directory = try TemporaryDirectory()
-        let result = try CLI.run(["bench", "run", directory.path]);
+        let result = try CLI.bench(["run", directory.path]);
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("not a workload directory"))
-        let invalid = try CLI.run([
-            "bench", "generate", "--assets", "10", "--labels", "3", "--out", directory.path("w"),
+        let invalid = try CLI.bench([
+            "generate", "--assets", "10", "--labels", "3", "--out", directory.path("w"),
         ])
         #expect(invalid.status == 2, "\(invalid)")
         #expect(invalid.stderr.contains("invalid workload spec"))

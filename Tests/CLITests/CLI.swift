@@ -10,23 +10,24 @@ struct CLIResult: CustomStringConvertible {
     var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
 }
 
-/// Runs the built `labelindex` executable, the way a user would.
+/// Runs the built `labelindex` (or `labelindex-bench`) executable, the way a user would.
 enum CLI {
     /// The executable next to the test bundle (the test target depends on it, so
     /// `swift build --build-tests` builds it first).
-    static func executable() throws -> URL {
+    static func executable(_ name: String = "labelindex") throws -> URL {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appending(path: "labelindex") }
+        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appending(path: name) }
         return try #require(
             candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "the labelindex executable is missing next to the tests: build it first (swift build --build-tests)")
+            "the \(name) executable is missing next to the tests: build it first (swift build --build-tests)")
     }
 
-    /// Runs `labelindex ARGUMENTS` to completion. Output goes through files rather than pipes,
+    /// Runs `PROGRAM ARGUMENTS` to completion. Output goes through files rather than pipes,
     /// so a large output cannot block the child while the test waits for it.
     @discardableResult
     static func run(
-        _ arguments: [String], stdin: String? = nil, in directory: TemporaryDirectory? = nil
+        _ arguments: [String], stdin: String? = nil, in directory: TemporaryDirectory? = nil,
+        program: String = "labelindex"
     ) throws
         -> CLIResult
     {
@@ -36,7 +37,7 @@ enum CLI {
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable(program)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory.url }
         let stdoutHandle = try FileHandle(forWritingTo: stdoutURL)
@@ -62,12 +63,28 @@ enum CLI {
 
     /// Runs a command that must succeed and returns its output.
     @discardableResult
-    static func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
-        let result = try run(arguments)
+    static func succeed(
+        _ arguments: [String], program: String = "labelindex", sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CLIResult {
+        let result = try run(arguments, program: program)
         #expect(
-            result.status == 0, "labelindex \(arguments.joined(separator: " ")):\n\(result)",
+            result.status == 0, "\(program) \(arguments.joined(separator: " ")):\n\(result)",
             sourceLocation: sourceLocation)
         return result
+    }
+
+    /// Runs `labelindex-bench ARGUMENTS` to completion.
+    @discardableResult
+    static func bench(_ arguments: [String]) throws -> CLIResult { try run(arguments, program: "labelindex-bench") }
+
+    /// Runs `labelindex-bench ARGUMENTS`, which must succeed.
+    @discardableResult
+    static func benchSucceeds(
+        _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws
+        -> CLIResult
+    {
+        try succeed(arguments, program: "labelindex-bench", sourceLocation: sourceLocation)
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
     @Test func roundTripOfAGeneratedWorkloadIsIdentical() throws {
         let directory = try TemporaryDirectory()
         let workload = directory.path("workload")
-        try CLI.succeed(["bench", "generate", "--assets", "5000", "--labels", "200", "--seed", "7", "--out", workload])
+        try CLI.benchSucceeds(["generate", "--assets", "5000", "--labels", "200", "--seed", "7", "--out", workload])
         let first = directory.path("first")
         let imported = try CLI.succeed([
             "import", "--data-dir", first, "\(workload)/labels.ndjson", "\(workload)/assets.ndjson",

@@ -5,7 +5,7 @@ import Testing
 @Suite struct UsageTests {
     @Test func rootHelpListsCommandsAndExitCodes() throws {
         let result = try CLI.succeed(["--help"])
-        for command in ["serve", "import", "export", "query", "labels", "assets", "stats", "check", "keys", "bench"] {
+        for command in ["serve", "import", "export", "query", "labels", "assets", "stats", "check", "keys"] {
             #expect(result.stdout.contains(command), "help lacks \(command)")
         }
         #expect(result.stdout.contains("Exit codes:"))
@@ -18,14 +18,24 @@ import Testing
             ["labels", "create"], ["labels", "rename"], ["labels", "move"], ["labels", "recolor"],
             ["labels", "delete"],
             ["assets"], ["assets", "show"], ["assets", "add-labels"], ["assets", "remove-labels"], ["stats"], ["check"],
-            ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["bench"], ["bench", "generate"],
-            ["bench", "run"], ["bench", "queries"],
+            ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"],
         ]
         for command in commands {
             let result = try CLI.succeed(["help"] + command)
             #expect(
                 result.stdout.contains("Example"), "labelindex \(command.joined(separator: " ")) --help has no example")
         }
+    }
+
+    @Test func benchmarkToolHasItsOwnHelp() throws {
+        let root = try CLI.benchSucceeds(["--help"])
+        for command in ["generate", "run", "queries"] {
+            #expect(root.stdout.contains(command), "labelindex-bench help lacks \(command)")
+            let help = try CLI.benchSucceeds(["help", command])
+            #expect(help.stdout.contains("Example"), "labelindex-bench \(command) --help has no example")
+        }
+        // The shipped tool no longer carries the benchmarks.
+        #expect(try CLI.run(["bench", "generate"]).status == 64)
     }
 
     @Test func unknownCommandIsAUsageError() throws {

@@ -1,7 +1,7 @@
 // Engine and query micro-benchmarks on the seeded workload (1M assets, ~8M pairs, ~2,000
 // labels with Zipf-like popularity). Every query shape is measured on LabelIndex and, in the
 // same run, on plain in-memory CRoaring bitmaps over the same sets (the floor), so results
-// read as ratios. The SQLite comparison lives in `labelindex bench run`.
+// read as ratios. The SQLite comparison lives in `labelindex-bench run`.
 
 import Benchmark
 import Foundation

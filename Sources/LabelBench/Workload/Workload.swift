@@ -3,7 +3,7 @@
 // This target owns the seeded workload (generator, files and their reader), the query shapes
 // instantiated against a workload, the SQLite baseline (schema, bulk load, fastest SQL per
 // shape, single-label writes), the in-memory CRoaring floor, and latency statistics. The CLI's
-// `labelindex bench` commands and the Benchmarks package run the engine and both baselines on
+// `labelindex-bench` commands and the Benchmarks package run the engine and both baselines on
 // the same workload, so the three can be compared id for id.
 
 /// How widely a label is used, which decides the query shapes it can appear in.
@@ -53,7 +53,7 @@ public struct WorkloadAsset: Hashable, Sendable {
 /// A complete benchmark workload in memory: labels, assets and the write-operation mix.
 ///
 /// Build one with `generate(_:)` or read one back with `load(from:)`; `write(to:)` produces the
-/// files that `labelindex bench generate` leaves on disk.
+/// files that `labelindex-bench generate` leaves on disk.
 public struct Workload: Hashable, Sendable {
     public var spec: WorkloadSpec
     /// In file order: parents before children. A label's index is its id in the baselines.

@@ -124,6 +124,9 @@ private struct NamespaceVerifier {
         }
     }
 
+    /// Reads the labels, the name index and the children index once each, then cross-checks
+    /// them in memory: looking each label up in the other two indexes instead would read all
+    /// children of the root for every top-level label (quadratic in the number of labels).
     mutating func checkLabels() throws {
         var decoded: [UInt32: LabelRecord] = [:]
         var problems: [(Inconsistency.Kind, String)] = []
@@ -137,17 +140,30 @@ private struct NamespaceVerifier {
         report.labelsChecked += decoded.count
         for (kind, detail) in problems { flag(kind, detail) }
 
+        // Keyed by the stored bytes, not `String`: two names that differ only in Unicode
+        // normalisation are different keys in the index.
+        var names: [(name: [UInt8], labelID: UInt32)] = []
+        try forEachEntry(in: schema.labelNames) { key, value in
+            names.append((Array(key[4...]), value.count == 4 ? Keys.readBigEndianUInt32(value) : 0))
+        }
+        let labelIDByName = Dictionary(names.map { ($0.name, $0.labelID) }, uniquingKeysWith: { first, _ in first })
+        var children: [(parent: UInt32, child: UInt32)] = []
+        try forEachEntry(in: schema.children) { key, value in
+            children.append((Keys.readBigEndianUInt32(key, at: 4), value.loadUnaligned(as: UInt32.self)))
+        }
+        let childLinks = Set(children.map { UInt64($0.parent) << 32 | UInt64($0.child) })
+
         for (labelID, label) in decoded.sorted(by: { $0.key < $1.key }) {
             if labelID >= reader.record.nextLabelID {
                 flag(.labelRecord, "label \(labelID) is not below the next label id \(reader.record.nextLabelID)")
             }
-            if try reader.lookupLabelID(label.name) != labelID {
+            if labelIDByName[Array(label.name.utf8)] != labelID {
                 flag(.nameIndex, "label \(labelID) named \"\(label.name)\" is not found under that name")
             }
             if let parent = label.parent, decoded[parent] == nil {
                 flag(.hierarchy, "label \(labelID) has missing parent \(parent)")
             }
-            if try !reader.childIDs(of: label.parent ?? 0).contains(labelID) {
+            if !childLinks.contains(UInt64(label.parent ?? 0) << 32 | UInt64(labelID)) {
                 flag(.hierarchy, "label \(labelID) is missing from the children of \(label.parent ?? 0)")
             }
             var depth = 1
@@ -162,17 +178,10 @@ private struct NamespaceVerifier {
                     "label \(labelID) is deeper than \(reader.store.options.maxHierarchyDepth) levels or in a cycle")
             }
         }
-        var names: [(String, UInt32)] = []
-        try forEachEntry(in: schema.labelNames) { key, value in
-            let name = String(decoding: UnsafeRawBufferPointer(rebasing: key[4...]), as: UTF8.self)
-            names.append((name, value.count == 4 ? Keys.readBigEndianUInt32(value) : 0))
-        }
-        for (name, labelID) in names where decoded[labelID]?.name != name {
-            flag(.nameIndex, "name \"\(name)\" points to label \(labelID), which is not named so")
-        }
-        var children: [(UInt32, UInt32)] = []
-        try forEachEntry(in: schema.children) { key, value in
-            children.append((Keys.readBigEndianUInt32(key, at: 4), value.loadUnaligned(as: UInt32.self)))
+        for (name, labelID) in names where decoded[labelID].map({ Array($0.name.utf8) != name }) ?? true {
+            flag(
+                .nameIndex,
+                "name \"\(String(decoding: name, as: UTF8.self))\" points to label \(labelID), which is not named so")
         }
         for (parent, child) in children where decoded[child].map({ ($0.parent ?? 0) != parent }) ?? true {
             flag(.hierarchy, "children of \(parent) list \(child), whose parent is not \(parent)")

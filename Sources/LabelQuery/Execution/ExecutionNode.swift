@@ -40,6 +40,15 @@ final class ExecutionNode {
 
     var isLeaf: Bool { children.isEmpty }
 
+    /// The leaves (stored lists, literals, nothing) under this node, counted once per occurrence.
+    var leafCount: Int {
+        switch operation {
+        case .and(let positive, let negative), .or(let positive, let negative):
+            positive.reduce(0) { $0 + $1.leafCount } + negative.reduce(0) { $0 + $1.leafCount }
+        default: 1
+        }
+    }
+
     /// The stored lists this node reads.
     var lists: [PostingsList] {
         if case .list(let list) = operation { return [list] }

@@ -12,6 +12,8 @@ public final class PreparedQuery: Sendable, CustomStringConvertible {
     /// The canonical text of the query.
     public let text: String
     let fingerprint: UInt32
+    /// `QueryLimits.maxExpandedLabels`, checked whenever the query is planned.
+    let maxExpandedLabels: Int
     private let hasAssetLiterals: Bool
     private let cache = Mutex<CachedPlan?>(nil)
 
@@ -25,12 +27,13 @@ public final class PreparedQuery: Sendable, CustomStringConvertible {
     public convenience init(_ text: String, limits: QueryLimits = QueryLimits()) throws(QueryError) {
         let expression: QueryExpression
         do { expression = try QueryParser(limits: limits).parse(text) } catch { throw .syntax(error) }
-        try self.init(expression, maxDepth: limits.maxDepth)
+        try self.init(expression, limits: limits)
     }
 
     /// Wraps an expression built in code; it is checked against the same depth limit as parsed
-    /// text, because planning walks it recursively.
-    public init(_ expression: QueryExpression, maxDepth: Int = QueryLimits().maxDepth) throws(QueryError) {
+    /// text, because planning walks it recursively, and planned under `limits.maxExpandedLabels`.
+    public init(_ expression: QueryExpression, limits: QueryLimits = QueryLimits()) throws(QueryError) {
+        let maxDepth = limits.maxDepth
         var hasAssetLiterals = false
         var stack: [(QueryExpression, Int)] = [(expression, 1)]
         while let (node, depth) = stack.popLast() {
@@ -45,6 +48,7 @@ public final class PreparedQuery: Sendable, CustomStringConvertible {
         self.expression = expression
         self.text = expression.canonicalText
         self.hasAssetLiterals = hasAssetLiterals
+        self.maxExpandedLabels = limits.maxExpandedLabels
         var hash: UInt32 = 2_166_136_261
         for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         self.fingerprint = hash
@@ -60,7 +64,7 @@ public final class PreparedQuery: Sendable, CustomStringConvertible {
         if cacheable, let cached = cache.withLock({ $0 }), cached.version == version {
             return (cached.plan, cached.warnings)
         }
-        var planner = QueryPlanner(reader: reader)
+        var planner = QueryPlanner(reader: reader, maxExpandedLabels: maxExpandedLabels)
         let plan = try planner.plan(expression)
         if cacheable {
             let entry = CachedPlan(version: version, plan: plan, warnings: planner.warnings)

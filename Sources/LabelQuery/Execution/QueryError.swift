@@ -10,6 +10,17 @@ public enum QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     case tooDeep(limit: Int)
     /// A page size outside `0...QueryRequest.maximumLimit`.
     case limitOutOfRange(Int)
+    /// The query's `label:PREFIX*` and `under:` terms reach more labels than
+    /// `QueryLimits.maxExpandedLabels`; `found` counts the labels reached up to and including the
+    /// term that crossed the limit (planning stops there).
+    case tooManyExpandedLabels(limit: Int, found: Int)
+    /// The query needs more work than `QueryBudget.maxWork`. `estimate` is the planner's estimate
+    /// when the query was refused before it ran, `nil` when it was stopped while running.
+    case workBudgetExceeded(limit: Int, estimate: Int?)
+    /// The query ran longer than `QueryBudget.timeLimit`.
+    case timeLimitExceeded(Duration)
+    /// The query's `QueryCancellation` was cancelled (its client went away) while it ran.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -18,6 +29,17 @@ public enum QueryError: Error, Hashable, Sendable, CustomStringConvertible {
         case .cursorMismatch: "the cursor belongs to a different query"
         case .tooDeep(let limit): "the query is nested deeper than \(limit) levels"
         case .limitOutOfRange(let limit): "limit \(limit) is outside 0...\(QueryRequest.maximumLimit)"
+        case .tooManyExpandedLabels(let limit, let found):
+            "the query's label prefixes and under: terms reach \(found) labels, more than maxExpandedLabels "
+                + "(\(limit)); every label a term reaches counts, once per term: use longer prefixes or fewer terms"
+        case .workBudgetExceeded(let limit, let estimate?):
+            "the query needs an estimated \(estimate) work units, more than maxWork (\(limit)); a unit is one "
+                + "operand evaluated over one block of 65,536 assets: use fewer or more selective terms"
+        case .workBudgetExceeded(let limit, nil):
+            "the query was stopped after maxWork (\(limit)) work units; a unit is one operand evaluated over "
+                + "one block of 65,536 assets: use fewer or more selective terms, or ask for less (count, facets, explain)"
+        case .timeLimitExceeded(let limit): "the query was stopped after running longer than its time limit (\(limit))"
+        case .cancelled: "the query was cancelled"
         }
     }
 }

@@ -2,10 +2,12 @@ import LabelIndex
 import Roaring
 
 /// Runs an `ExecutionNode` tree over one snapshot, one 65,536-ordinal block at a time, so the
-/// cost of a page follows the blocks it needs, not the size of the result.
+/// cost of a page follows the blocks it needs, not the size of the result. Every evaluation
+/// of a node over a block is paid for from `meter` (see `QueryBudget`).
 struct QueryExecutor {
     let root: ExecutionNode
     let universe: LazyUniverse
+    let meter: WorkMeter
 
     var blockLimit: Int { universe.reader.blockLimit }
 
@@ -65,10 +67,21 @@ struct QueryExecutor {
         }
     }
 
+    /// The work estimate `QueryBudget` compares with `maxWork` before running: every leaf of
+    /// the plan evaluated in every block that can hold a match. Stored counts answer some shapes
+    /// without any block (`count()`), so this is an estimate for the shape, not a bound.
+    func estimatedWork() throws -> Int {
+        let leaves = root.leafCount
+        guard leaves > 0 else { return 0 }
+        let blocks = try candidateBlocks(root).count
+        return leaves.multipliedReportingOverflow(by: blocks).overflow ? .max : leaves * blocks
+    }
+
     // MARK: Evaluation
 
     /// The node's matches in `block`, or `nil` when there are none.
     func evaluate(_ node: ExecutionNode, in block: UInt16) throws -> RoaringBitmap? {
+        try meter.spend()
         switch node.operation {
         case .empty:
             return nil
@@ -130,7 +143,7 @@ struct QueryExecutor {
         case .literal(let literal): return literal.all.count
         case .and(let positive, let negative) where positive.isEmpty && negative.count == 1 && negative[0].isLeaf:
             // NOT x: every stored list and literal is a subset of the universe.
-            return try universe.list().count - (try Self(root: negative[0], universe: universe).count())
+            return try universe.list().count - (try Self(root: negative[0], universe: universe, meter: meter).count())
         default:
             try loadLists()
             let blocks = try candidateBlocks(root)
@@ -208,6 +221,9 @@ struct QueryExecutor {
             next = block == UInt16.max ? nil : block + 1
             var first: UInt32? = max(UInt32(start), UInt32(block) << 16)
             if wordsPay, var words = try WordPage(root, block: block, executor: self), let from = first {
+                // At most `WordPage.wordBudget` words of each operand: less than one evaluation
+                // of the block, charged as one.
+                try meter.spend(words.nodeCount)
                 first = words.collect(from: from, into: &ordinals, capacity: limit + 1)
                 wordsPay = first == nil
             }
@@ -242,6 +258,7 @@ struct QueryExecutor {
         for list in lists { try list.load() }
         for block in try candidateBlocks(root) {
             guard let matches = try evaluate(root, in: block) else { continue }
+            try meter.spend(lists.count)
             for (index, list) in lists.enumerated() {
                 if let members = try list.chunk(block) { counts[index] += matches.intersectionCount(members) }
             }

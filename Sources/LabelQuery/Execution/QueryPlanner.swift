@@ -3,12 +3,26 @@ import Roaring
 
 /// Turns a parsed query into a `PlanNode` for one namespace snapshot: label names become
 /// postings lists (prefixes through a range scan of the name index, `under:` through the
-/// hierarchy), asset ids become ordinals, and the result is normalised.
+/// hierarchy), asset ids become ordinals, and the result is normalised. The labels prefixes and
+/// `under:` reach are counted as they are resolved, so planning stops at the term that crosses
+/// `maxExpandedLabels` instead of building a plan nobody may run.
 struct QueryPlanner {
     let reader: NamespaceReader
+    let maxExpandedLabels: Int
     private(set) var warnings: [QueryWarning] = []
+    private var expandedLabels = 0
 
-    init(reader: NamespaceReader) { self.reader = reader }
+    init(reader: NamespaceReader, maxExpandedLabels: Int) {
+        self.reader = reader
+        self.maxExpandedLabels = maxExpandedLabels
+    }
+
+    private mutating func countExpansion(_ labels: Int) throws(QueryError) {
+        expandedLabels += labels
+        if expandedLabels > maxExpandedLabels {
+            throw .tooManyExpandedLabels(limit: maxExpandedLabels, found: expandedLabels)
+        }
+    }
 
     mutating func plan(_ expression: QueryExpression) throws -> PlanNode {
         PlanNormalizer.normalize(try resolve(expression))
@@ -31,7 +45,9 @@ struct QueryPlanner {
                     warnings.append(.unknownLabel(name))
                     continue
                 }
-                for id in [root] + (try reader.descendants(of: root)) { nodes.append(try labelNode(id)) }
+                let reached = [root] + (try reader.descendants(of: root))
+                try countExpansion(reached.count)
+                for id in reached { nodes.append(try labelNode(id)) }
             }
             return .or(nodes)
         case .assets(let references):
@@ -65,6 +81,7 @@ struct QueryPlanner {
         case .prefix(let prefix):
             let ids = try reader.labelIDs(withPrefix: prefix)
             if ids.isEmpty { warnings.append(.noLabelWithPrefix(prefix)) }
+            try countExpansion(ids.count)
             return try ids.map { try labelNode($0) }
         }
     }

@@ -15,6 +15,9 @@ public struct QueryRequest: Hashable, Sendable {
     public var facets: [String]
     /// Also return the plan with estimated and actual cardinalities and timings.
     public var explain: Bool
+    /// The most work and time the request may take (count, page, facets and explain together),
+    /// and the flag that cancels it. Default: `QueryBudget()`.
+    public var budget: QueryBudget
 
     /// The largest page.
     public static let maximumLimit = 10_000
@@ -25,7 +28,7 @@ public struct QueryRequest: Hashable, Sendable {
 
     public init(
         limit: Int = 100, cursor: QueryCursor? = nil, includeCount: Bool = true, includeAssets: Bool = true,
-        facets: [String] = [], explain: Bool = false
+        facets: [String] = [], explain: Bool = false, budget: QueryBudget = QueryBudget()
     ) {
         self.limit = limit
         self.cursor = cursor
@@ -33,6 +36,7 @@ public struct QueryRequest: Hashable, Sendable {
         self.includeAssets = includeAssets
         self.facets = facets
         self.explain = explain
+        self.budget = budget
     }
 }
 

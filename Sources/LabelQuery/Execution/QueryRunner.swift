@@ -18,7 +18,7 @@ extension NamespaceReader {
         }
         let (plan, warnings) = try query.plan(for: self)
         var builder = ExecutionBuilder(reader: self)
-        let executor = QueryExecutor(root: try builder.make(plan), universe: builder.universe)
+        let executor = try admittedExecutor(plan, &builder, request.budget)
         var result = QueryResult(
             count: nil, ordinals: [], assets: [], nextCursor: nil, facets: [], warnings: warnings, explanation: nil)
         if request.includeCount { result.count = try executor.count() }
@@ -56,19 +56,39 @@ extension NamespaceReader {
         try run(query, QueryRequest(limit: 0, includeCount: true, includeAssets: false)).count ?? 0
     }
 
-    /// Every matching ordinal, as one bitmap.
-    public func matches(_ query: PreparedQuery) throws -> RoaringBitmap {
+    /// Every matching ordinal, as one bitmap, within `budget`.
+    public func matches(_ query: PreparedQuery, budget: QueryBudget = QueryBudget()) throws -> RoaringBitmap {
         let (plan, _) = try query.plan(for: self)
         var builder = ExecutionBuilder(reader: self)
-        return try QueryExecutor(root: try builder.make(plan), universe: builder.universe).allMatches()
+        return try admittedExecutor(plan, &builder, budget).allMatches()
     }
 
-    /// The plan of `query` with estimated and actual cardinalities and timings.
-    public func explain(_ query: PreparedQuery) throws -> QueryExplanation {
+    /// The plan of `query` with estimated and actual cardinalities and timings, within `budget`.
+    public func explain(_ query: PreparedQuery, budget: QueryBudget = QueryBudget()) throws -> QueryExplanation {
         let (plan, warnings) = try query.plan(for: self)
         var builder = ExecutionBuilder(reader: self)
-        let executor = QueryExecutor(root: try builder.make(plan), universe: builder.universe)
+        let executor = try admittedExecutor(plan, &builder, budget)
         return try explanation(executor: executor, plan: plan, warnings: warnings)
+    }
+
+    /// The work `query` is estimated to need (`QueryExecutor.estimatedWork`), what `QueryBudget`
+    /// compares with `maxWork` before running it: a caller can route expensive queries
+    /// elsewhere before running them.
+    public func estimatedWork(_ query: PreparedQuery) throws -> Int {
+        let (plan, _) = try query.plan(for: self)
+        var builder = ExecutionBuilder(reader: self)
+        return try QueryExecutor(root: try builder.make(plan), universe: builder.universe, meter: .unlimited())
+            .estimatedWork()
+    }
+
+    /// The executor for `plan`, once its estimate fits `budget`.
+    private func admittedExecutor(
+        _ plan: PlanNode, _ builder: inout ExecutionBuilder, _ budget: QueryBudget
+    ) throws -> QueryExecutor {
+        let meter = WorkMeter(budget)
+        let executor = QueryExecutor(root: try builder.make(plan), universe: builder.universe, meter: meter)
+        try meter.admit(estimate: try executor.estimatedWork())
+        return executor
     }
 
     private func explanation(
@@ -78,7 +98,7 @@ extension NamespaceReader {
     {
         try executor.loadLists()
         func describe(_ node: ExecutionNode) throws -> QueryExplanation.Node {
-            let single = QueryExecutor(root: node, universe: executor.universe)
+            let single = QueryExecutor(root: node, universe: executor.universe, meter: executor.meter)
             let clock = ContinuousClock()
             let start = clock.now
             var actual = 0
@@ -121,8 +141,10 @@ extension NamespaceWriter {
     /// Applies `change` to every asset matching `query`, in this transaction: the query sees
     /// the transaction's own earlier changes, and the change is atomic with them.
     @discardableResult
-    public func apply(_ change: LabelChange, toAssetsMatching query: PreparedQuery) throws -> BulkChangeOutcome {
-        let matches = try matches(query)
+    public func apply(
+        _ change: LabelChange, toAssetsMatching query: PreparedQuery, budget: QueryBudget = QueryBudget()
+    ) throws -> BulkChangeOutcome {
+        let matches = try matches(query, budget: budget)
         let changed = try apply(change, toOrdinals: matches)
         return BulkChangeOutcome(matched: matches.count, changed: changed)
     }

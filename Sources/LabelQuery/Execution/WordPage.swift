@@ -42,6 +42,9 @@ struct WordPage {
         self.root = root
     }
 
+    /// The nodes of the flattened tree, what one block of word-level evaluation is charged.
+    var nodeCount: Int { nodes.count }
+
     // MARK: Building
 
     private mutating func add(_ node: Node) -> Int {

@@ -1,6 +1,8 @@
 /// Bounds that keep parsing, and everything downstream of the AST, cheap and safe on hostile input.
 ///
-/// Every limit has its own `QuerySyntaxError.Kind`, whose message names the limit and its value.
+/// Every limit of the text has its own `QuerySyntaxError.Kind`, whose message names the limit and
+/// its value; `maxExpandedLabels`, which depends on the namespace's labels, is checked when the
+/// query is planned and fails with `QueryError.tooManyExpandedLabels`.
 public struct QueryLimits: Hashable, Sendable {
     /// The longest accepted query, in UTF-8 bytes. Default: 4 MiB, room for 100,000 asset ids.
     public var maxLength: Int
@@ -21,6 +23,13 @@ public struct QueryLimits: Hashable, Sendable {
     /// The longest typed asset id (`123` in `asset:form:123`), in UTF-8 bytes after unescaping.
     /// Default: 255.
     public var maxAssetIDLength: Int
+    /// The most labels the `label:PREFIX*` and `under:NAME` terms of one query may reach, summed
+    /// over every such term (a term written twice counts twice): each label reached is a list the
+    /// query reads in every block, so one short term can cost as much as thousands of exact ones.
+    /// Checked when the query is planned against a namespace's labels; past it the query fails
+    /// with `QueryError.tooManyExpandedLabels`. `label:*` (every label, read as `has:label`)
+    /// reaches none. Default: 10,000.
+    public var maxExpandedLabels: Int
 
     /// Creates limits; every argument defaults to the documented default.
     public init(
@@ -30,7 +39,8 @@ public struct QueryLimits: Hashable, Sendable {
         maxAssetReferences: Int = 1_000_000,
         maxNameLength: Int = 255,
         maxAssetTypeLength: Int = 64,
-        maxAssetIDLength: Int = 255
+        maxAssetIDLength: Int = 255,
+        maxExpandedLabels: Int = 10_000
     ) {
         self.maxLength = maxLength
         self.maxDepth = maxDepth
@@ -39,5 +49,6 @@ public struct QueryLimits: Hashable, Sendable {
         self.maxNameLength = maxNameLength
         self.maxAssetTypeLength = maxAssetTypeLength
         self.maxAssetIDLength = maxAssetIDLength
+        self.maxExpandedLabels = maxExpandedLabels
     }
 }

@@ -57,6 +57,11 @@ struct NativeError: Error {
             case .tooDeep: return NativeError(status: .badRequest, code: "invalid_query", message: error.description)
             case .limitOutOfRange:
                 return NativeError(status: .badRequest, code: "invalid_request", message: error.description)
+            case .tooManyExpandedLabels, .workBudgetExceeded, .timeLimitExceeded, .cancelled:
+                let cost = QueryCostError(error)
+                var details: JSONObject = ["limit": .string(cost.limit), "maximum": .int(cost.maximum)]
+                if let found = cost.found { details["found"] = .int(found) }
+                return NativeError(status: cost.status, code: cost.code, message: error.description, details: details)
             }
         default:
             let failure = EngineFailure(error)

@@ -120,8 +120,11 @@ struct QueryRoutes {
             facets: parameters.facets, explain: parameters.explain)
         let namespace = caller.namespace
         // A namespace nothing was ever written to has no matches.
-        let (result, keys) = try await runtime.read { snapshot -> (QueryResult?, [AssetKey]) in
+        let (result, keys) = try await runtime.query(account: caller.grant.account) {
+            snapshot, budget -> (QueryResult?, [AssetKey]) in
             guard let reader = try snapshot.namespace(namespace) else { return (nil, []) }
+            var request = request
+            request.budget = budget
             let result = try reader.run(query, request)
             return (result, idsOnly ? try reader.assetKeys(at: result.ordinals) : [])
         }

@@ -10,6 +10,9 @@ import Synchronization
 /// - `labelindex_group_commits_total`, `labelindex_group_commit_batch_size` (requests per
 ///   commit) and `labelindex_group_commit_duration_seconds`.
 /// - `labelindex_jobs_total{outcome}` for queued bulk label jobs.
+/// - `labelindex_query_stops_total{reason}`: queries refused or stopped for their cost
+///   (`expanded_labels`, `work_budget`, `time_limit`) or because their client went away
+///   (`cancelled`).
 /// - `labelindex_store_*` gauges: assets, labels, pairs and namespaces over the whole store,
 ///   file and map size; refreshed on every scrape.
 final class ServerMetrics: Sendable {
@@ -20,6 +23,7 @@ final class ServerMetrics: Sendable {
         static let batchSize = "labelindex_group_commit_batch_size"
         static let commitDuration = "labelindex_group_commit_duration_seconds"
         static let jobs = "labelindex_jobs_total"
+        static let queryStops = "labelindex_query_stops_total"
     }
 
     private let export = PrometheusExport()
@@ -27,6 +31,7 @@ final class ServerMetrics: Sendable {
     private let requestCounters = Mutex<[String: Counter]>([:])
     private let requestTimers = Mutex<[String: Timer]>([:])
     private let jobCounters = Mutex<[String: Counter]>([:])
+    private let queryStopCounters = Mutex<[String: Counter]>([:])
     private let commits: Counter
     private let batchSizes: Recorder
     private let commitDurations: Timer
@@ -76,6 +81,16 @@ final class ServerMetrics: Sendable {
             if let existing = counters[outcome] { return existing }
             let created = Counter(label: Names.jobs, dimensions: [("outcome", outcome)], factory: factory)
             counters[outcome] = created
+            return created
+        }
+        counter.increment()
+    }
+
+    func recordQueryStop(reason: String) {
+        let counter = queryStopCounters.withLock { counters in
+            if let existing = counters[reason] { return existing }
+            let created = Counter(label: Names.queryStops, dimensions: [("reason", reason)], factory: factory)
+            counters[reason] = created
             return created
         }
         counter.increment()

@@ -9,15 +9,15 @@ struct AssetSelection: Sendable {
     let filters: AssetFilters
     let query: PreparedQuery
 
-    init(_ filters: AssetFilters, maxDepth: Int) throws {
+    init(_ filters: AssetFilters, limits: QueryLimits) throws {
         self.filters = filters
-        self.query = try PreparedQuery(filters.expression, maxDepth: maxDepth)
+        self.query = try PreparedQuery(filters.expression, limits: limits)
     }
 
-    /// The matching assets, in ordinal (creation) order.
-    func assets(in reader: NamespaceReader) throws -> [Asset] {
+    /// The matching assets, in ordinal (creation) order; the label part runs within `budget`.
+    func assets(in reader: NamespaceReader, budget: QueryBudget = QueryBudget()) throws -> [Asset] {
         var result: [Asset] = []
-        for ordinal in try reader.matches(query) {
+        for ordinal in try reader.matches(query, budget: budget) {
             guard let asset = try reader.asset(at: AssetOrdinal(ordinal)), case .id = asset.key else { continue }
             if filters.checksAttributes {
                 guard filters.matches(asset, metadata: asset.metadataObject) else { continue }
@@ -28,8 +28,8 @@ struct AssetSelection: Sendable {
     }
 
     /// The ordinals of the matching assets.
-    func ordinals(in reader: NamespaceReader) throws -> [UInt32] {
-        try assets(in: reader).map(\.ordinal.rawValue)
+    func ordinals(in reader: NamespaceReader, budget: QueryBudget = QueryBudget()) throws -> [UInt32] {
+        try assets(in: reader, budget: budget).map(\.ordinal.rawValue)
     }
 }
 

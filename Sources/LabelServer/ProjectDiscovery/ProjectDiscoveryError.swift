@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelQuery
 import Logging
 
 /// PDCP's `ErrorResponse`: `{"message", "code", "status", "param"?, "error"?}`.
@@ -45,6 +46,11 @@ struct ProjectDiscoveryError: Error {
                 param: "filters.custom_filter", detail: error.error.description)
         case let error as PayloadTooLarge:
             return ProjectDiscoveryError(status: .payloadTooLarge, code: "PAYLOAD_TOO_LARGE", message: error.message)
+        case let error as QueryError where QueryCostError.applies(to: error):
+            let cost = QueryCostError(error)
+            return ProjectDiscoveryError(
+                status: cost.status, code: cost.code.uppercased(), message: error.description, param: "filters",
+                detail: cost.limit)
         default:
             let failure = EngineFailure(error)
             switch failure.kind {

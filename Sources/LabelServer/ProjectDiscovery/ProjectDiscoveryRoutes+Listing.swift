@@ -37,12 +37,13 @@ extension ProjectDiscoveryRoutes {
             filters.enumerationIDs =
                 filters.enumerationIDs.map { $0.contains(enumeration) ? [enumeration] : [] } ?? [enumeration]
         }
-        let selection = try AssetSelection(filters, maxDepth: runtime.limits.query.maxDepth)
+        let selection = try AssetSelection(filters, limits: runtime.limits.query)
         let namespace = caller.namespace
         let sortKeys = sort
-        let (page, total) = try await runtime.read { snapshot -> ([Asset], Int) in
+        let (page, total) = try await runtime.query(account: caller.grant.account) {
+            snapshot, budget -> ([Asset], Int) in
             guard let reader = try snapshot.namespace(namespace) else { return ([], 0) }
-            var assets = try selection.assets(in: reader)
+            var assets = try selection.assets(in: reader, budget: budget)
             if !sortKeys.isEmpty { assets.sort { Self.precedes($0, $1, by: sortKeys) } }
             let start = min(offset, assets.count)
             return (Array(assets[start..<min(start + limit, assets.count)]), assets.count)

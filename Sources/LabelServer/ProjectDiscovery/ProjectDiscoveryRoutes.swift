@@ -166,11 +166,11 @@ struct ProjectDiscoveryRoutes {
             try body.optional("filters").map {
                 try AssetFilters.parse(body: $0, queryLimits: runtime.limits.query, now: Date())
             } ?? AssetFilters()
-        let selection = try AssetSelection(filters, maxDepth: runtime.limits.query.maxDepth)
+        let selection = try AssetSelection(filters, limits: runtime.limits.query)
         let change = Self.change(type, labels)
         let namespace = caller.namespace
-        let matched = try await runtime.read { snapshot in
-            try snapshot.namespace(namespace).map { try selection.ordinals(in: $0) } ?? []
+        let matched = try await runtime.query(account: caller.grant.account) { snapshot, budget in
+            try snapshot.namespace(namespace).map { try selection.ordinals(in: $0, budget: budget) } ?? []
         }
         if matched.count > runtime.configuration.asyncJobThreshold {
             let job = BulkJob(

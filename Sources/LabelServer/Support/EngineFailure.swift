@@ -50,7 +50,10 @@ struct EngineFailure: Sendable {
             case .storage, .corrupted, .unsupportedSchema: kind = .internalError
             }
         case let error as QueryError:
-            kind = .invalid
+            switch error {
+            case .timeLimitExceeded, .cancelled: kind = .unavailable
+            default: kind = .invalid
+            }
             message = error.description
         case let error as ServiceUnavailable:
             kind = .unavailable

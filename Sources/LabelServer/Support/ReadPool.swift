@@ -2,35 +2,78 @@ import Foundation
 
 /// Dedicated threads for blocking engine reads, so LMDB page faults and long queries never
 /// stall the NIO event loops. Each job runs on an MVCC snapshot and never waits for the writer.
+///
+/// Jobs are queued per tenant (the calling account) and the threads take them round robin over
+/// the tenants with work waiting, so one account's burst waits behind itself, not in front of
+/// everybody; at most `perTenant` jobs of one tenant run at once (the expensive-query lane sets
+/// it to keep one account from holding every thread of that lane).
 final class ReadPool: @unchecked Sendable {
+    private struct Job {
+        var tenant: String
+        var body: @Sendable () -> Void
+    }
+
+    /// One tenant's waiting jobs, taken from `head` so taking one does not move the rest.
+    private final class TenantQueue {
+        var jobs: [Job] = []
+        var head = 0
+        var isEmpty: Bool { head == jobs.count }
+
+        func take() -> Job {
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 1_024 {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            return job
+        }
+    }
+
     private let condition = NSCondition()
+    private let perTenant: Int
     // Guarded by `condition`.
-    private var queue: [@Sendable () -> Void] = []
-    private var head = 0
+    private var queues: [String: TenantQueue] = [:]
+    /// Tenants with queued jobs, in the order they are served next.
+    private var rotation: [String] = []
+    private var runningPerTenant: [String: Int] = [:]
     private var stopping = false
     private var running = 0
 
-    init(threads: Int) {
+    /// `threads` threads named `<name>-0`, `<name>-1`…
+    init(threads: Int, name: String = "lix-reader", perTenant: Int = .max) {
+        self.perTenant = max(1, perTenant)
         running = max(1, threads)
         for index in 0..<running {
             // Named from inside the thread, which is what sets the name `top -H` and `perf` show.
             Thread { [self] in
-                Thread.current.name = "lix-reader-\(index)"
+                Thread.current.name = "\(name)-\(index)"
                 self.work()
             }.start()
         }
     }
 
-    /// Runs `body` on a pool thread and returns its result.
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Runs `body` on a pool thread, in `tenant`'s turn, and returns its result.
+    func run<T: Sendable>(tenant: String = "", _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            submit { continuation.resume(with: Result(catching: body)) }
+            submit(Job(tenant: tenant) { continuation.resume(with: Result(catching: body)) })
         }
     }
 
-    private func submit(_ job: @escaping @Sendable () -> Void) {
+    private func submit(_ job: Job) {
         condition.lock()
-        queue.append(job)
+        let queue: TenantQueue
+        if let existing = queues[job.tenant] {
+            queue = existing
+        } else {
+            queue = TenantQueue()
+            queues[job.tenant] = queue
+            rotation.append(job.tenant)
+        }
+        queue.jobs.append(job)
         condition.signal()
         condition.unlock()
     }
@@ -44,27 +87,43 @@ final class ReadPool: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The next job in round-robin order whose tenant is under `perTenant`; called locked.
+    private func takeNext() -> Job? {
+        guard
+            let position = rotation.firstIndex(where: { runningPerTenant[$0, default: 0] < perTenant }),
+            let queue = queues[rotation[position]]
+        else { return nil }
+        let tenant = rotation.remove(at: position)
+        let job = queue.take()
+        if queue.isEmpty {
+            queues[tenant] = nil
+        } else {
+            rotation.append(tenant)
+        }
+        runningPerTenant[tenant, default: 0] += 1
+        return job
+    }
+
     private func work() {
+        condition.lock()
         while true {
-            condition.lock()
-            while head == queue.count && !stopping { condition.wait() }
-            guard head < queue.count else {
+            if let job = takeNext() {
+                condition.unlock()
+                job.body()
+                condition.lock()
+                runningPerTenant[job.tenant, default: 1] -= 1
+                if runningPerTenant[job.tenant] == 0 { runningPerTenant[job.tenant] = nil }
+                // A tenant that was at its cap may have work another thread can now take.
+                if perTenant != .max { condition.broadcast() }
+                continue
+            }
+            if stopping && rotation.isEmpty {
                 running -= 1
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let job = queue[head]
-            head += 1
-            if head == queue.count {
-                queue.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head > 4096 {
-                queue.removeFirst(head)
-                head = 0
-            }
-            condition.unlock()
-            job()
+            condition.wait()
         }
     }
 }

@@ -47,11 +47,21 @@ extension Request {
             throw PayloadTooLarge(limit: limit)
         }
         var bytes: [UInt8] = []
-        for try await buffer in body {
+        var iterator = body.makeAsyncIterator()
+        while true {
+            let next: ByteBuffer?
+            // The body stream fails only when NIO's HTTP/1.1 decoder rejects the framing
+            // (a chunk size such as `zz`, `-5` or past 64 bits) or the connection drops: bad
+            // input, answered 400 (the decoder has closed the connection's input either way).
+            do { next = try await iterator.next() } catch {
+                throw InputError(
+                    .body, .malformedBody("its HTTP/1.1 framing is invalid (a malformed chunk size or transfer coding)")
+                )
+            }
+            guard let buffer = next else { return bytes }
             guard bytes.count + buffer.readableBytes <= limit else { throw PayloadTooLarge(limit: limit) }
             bytes.append(contentsOf: buffer.readableBytesView)
         }
-        return bytes
     }
 
     /// Query parameters, strictly decoded (Hummingbird's own parsing silently keeps bad escapes).

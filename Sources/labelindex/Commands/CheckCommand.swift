@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabelCommandLine
 import LabelIndex
 
 struct CheckCommand: ParsableCommand {

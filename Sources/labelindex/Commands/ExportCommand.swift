@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabelCommandLine
 import LabelIndex
 import LabelInterchange
 

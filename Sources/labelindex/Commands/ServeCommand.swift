@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabelCommandLine
 import LabelIndex
 import LabelServer
 import Logging
@@ -48,9 +49,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "The least severe log messages to print.")
     var logLevel: LogLevel = .info
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay open without a request.")
+    var idleTimeout: Double = 60
+
+    @Option(name: .customLong("header-timeout"), help: "Seconds a request header may take to arrive (then 408).")
+    var headerTimeout: Double = 10
+
+    @Option(name: .customLong("body-timeout"), help: "Longest wait, in seconds, for more bytes of a request body.")
+    var bodyTimeout: Double = 30
+
+    @Option(name: .customLong("max-connections"), help: "Most open connections; more are answered 503 and closed.")
+    var maxConnections: Int = 10_000
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
         guard readThreads > 0 else { throw ValidationError("--read-threads must be positive.") }
+        for (flag, seconds) in [("idle", idleTimeout), ("header", headerTimeout), ("body", bodyTimeout)]
+        where !(seconds > 0 && seconds <= 86_400) {
+            throw ValidationError("--\(flag)-timeout must be more than 0 and at most 86400 seconds.")
+        }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
     }
 
     func run() async throws {
@@ -58,8 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
         if !noAuthentication { try createBootstrapKeyIfNeeded(in: labelStore) }
         var logger = Logger(label: "labelindex") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel.level
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, authentication: noAuthentication ? .disabled : .apiKeys, readThreads: readThreads)
+        configuration.connections = ConnectionLimits(
+            idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout),
+            bodyTimeout: .seconds(bodyTimeout), maxConnections: maxConnections)
         do {
             try await LabelServer.run(store: labelStore, configuration: configuration, logger: logger)
         } catch {

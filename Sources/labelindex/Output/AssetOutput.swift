@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommandLine
 import LabelIndex
 
 /// An asset as `--json` prints it. `id` is a number for integer ids and `"type:id"` for typed
@@ -34,21 +35,6 @@ struct AssetOutput: Encodable {
         case assetType = "asset_type"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-}
-
-/// An asset key in JSON: a number or `"type:id"`.
-struct AssetIDOutput: Encodable {
-    var key: AssetKey
-
-    init(_ key: AssetKey) { self.key = key }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch key {
-        case .id(let id): try container.encode(id)
-        case .typed: try container.encode(key.description)
-        }
     }
 }
 

@@ -1,3 +1,5 @@
+import LabelCommandLine
+
 /// A progress bar drawn on one terminal line: `[█████▌              ]  27%`.
 struct ProgressBar {
     var width = 24

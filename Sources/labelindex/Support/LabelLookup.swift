@@ -1,3 +1,4 @@
+import LabelCommandLine
 import LabelIndex
 
 extension NamespaceReader {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabelCommandLine
 import LabelServer
 
 struct KeysCreateCommand: ParsableCommand {

@@ -1,3 +1,5 @@
+import LabelCommandLine
+
 /// The tables of a bench report, built once and rendered as a terminal table or as Markdown.
 struct ReportSection {
     var title: String

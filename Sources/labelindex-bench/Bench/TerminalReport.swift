@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommandLine
 
 /// The report as plain-text tables for the terminal.
 enum TerminalReport {

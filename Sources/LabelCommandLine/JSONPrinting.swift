@@ -2,8 +2,8 @@ import Foundation
 
 /// `--json` output: one pretty-printed document on stdout, keys sorted so that scripts and
 /// diffs see a stable order.
-enum JSONPrinting {
-    static func encoder() -> JSONEncoder {
+package enum JSONPrinting {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -13,7 +13,7 @@ enum JSONPrinting {
         return encoder
     }
 
-    static func print<Value: Encodable>(_ value: Value) throws {
+    package static func print<Value: Encodable>(_ value: Value) throws {
         let data = try encoder().encode(value)
         Console.output(String(decoding: data, as: UTF8.self))
     }

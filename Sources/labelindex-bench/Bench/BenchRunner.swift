@@ -1,5 +1,6 @@
 import Foundation
 import LabelBench
+import LabelCommandLine
 import LabelIndex
 import LabelInterchange
 import LabelQuery

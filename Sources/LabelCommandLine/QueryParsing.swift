@@ -1,9 +1,9 @@
 import LabelQuery
 
-enum QueryParsing {
+package enum QueryParsing {
     /// Parses `text`; a syntax error becomes a bad-input failure showing the span under the
     /// query (`QuerySyntaxError.rendered(for:)`), after `location` when one is given.
-    static func prepare(_ text: String, location: String? = nil) throws -> PreparedQuery {
+    package static func prepare(_ text: String, location: String? = nil) throws -> PreparedQuery {
         // Through `Result`: a `catch` pattern on the typed error crashes the 6.3 compiler.
         switch Result(catching: { () throws(QueryError) -> PreparedQuery in try PreparedQuery(text) }) {
         case .success(let query):

@@ -2,27 +2,27 @@ import Foundation
 
 /// Standard output and standard error. Results go to stdout, so they can be piped; messages,
 /// progress and warnings go to stderr.
-enum Console {
+package enum Console {
     /// Writes `text` and a line feed to stdout.
-    static func output(_ text: String) {
+    package static func output(_ text: String) {
         write(text + "\n", to: STDOUT_FILENO)
     }
 
     /// Writes `text` and a line feed to stderr.
-    static func error(_ text: String) {
+    package static func error(_ text: String) {
         write(text + "\n", to: STDERR_FILENO)
     }
 
     /// Writes `text` to stderr as it is (progress lines redraw with `\r`).
-    static func errorFragment(_ text: String) {
+    package static func errorFragment(_ text: String) {
         write(text, to: STDERR_FILENO)
     }
 
     /// Whether stderr is a terminal (progress bars are drawn only there).
-    static var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    package static var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// Whether stdout is a terminal.
-    static var outputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    package static var outputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
     /// Unbuffered, so stdout and stderr lines keep their order and nothing is lost at `exit`.
     private static func write(_ text: String, to descriptor: Int32) {

@@ -1,9 +1,9 @@
 import Foundation
 
 /// How numbers, sizes and durations are printed, the same way in every command.
-enum Formatting {
+package enum Formatting {
     /// `1234567` → `1,234,567`.
-    static func count(_ value: Int) -> String {
+    package static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""
         for (index, digit) in digits.enumerated() {
@@ -14,7 +14,7 @@ enum Formatting {
     }
 
     /// `1536` → `1.5 KiB`.
-    static func bytes(_ value: Int64) -> String {
+    package static func bytes(_ value: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var scaled = Double(value)
         var unit = 0
@@ -25,15 +25,15 @@ enum Formatting {
         return unit == 0 ? "\(value) B" : String(format: "%.1f %@", scaled, units[unit])
     }
 
-    static func bytes(_ value: Int) -> String { bytes(Int64(value)) }
+    package static func bytes(_ value: Int) -> String { bytes(Int64(value)) }
 
     /// Seconds with a unit that keeps three significant digits: `1.23 s`, `45.6 ms`.
-    static func seconds(_ value: Double) -> String {
+    package static func seconds(_ value: Double) -> String {
         nanoseconds(value * 1e9)
     }
 
     /// Nanoseconds with a readable unit: `850 ns`, `12.3 µs`, `4.56 ms`, `1.20 s`.
-    static func nanoseconds(_ value: Double) -> String {
+    package static func nanoseconds(_ value: Double) -> String {
         switch value {
         case ..<1_000: String(format: "%.0f ns", value)
         case ..<1_000_000: String(format: "%.3g µs", value / 1e3)
@@ -43,12 +43,12 @@ enum Formatting {
     }
 
     /// `(12345.6, "assets")` → `12,346 assets/s`.
-    static func rate(_ perSecond: Double, _ unit: String) -> String {
+    package static func rate(_ perSecond: Double, _ unit: String) -> String {
         perSecond.isFinite ? "\(count(Int(perSecond.rounded()))) \(unit)/s" : "-"
     }
 
     /// Three significant digits at most: `4754×`, `12.1×`, `3.20×`, `0.042×`.
-    static func ratio(_ value: Double) -> String {
+    package static func ratio(_ value: Double) -> String {
         guard value.isFinite else { return "-" }
         switch value {
         case 100...: return String(format: "%.0f×", value)
@@ -59,7 +59,7 @@ enum Formatting {
     }
 
     /// An ETA or elapsed time: `1:05`, `12:00:03`.
-    static func clock(_ seconds: Double) -> String {
+    package static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--" }
         let total = Int(seconds.rounded())
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
@@ -68,12 +68,12 @@ enum Formatting {
     }
 
     /// An ISO 8601 UTC timestamp with milliseconds.
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// `text` cut to `width` characters with a trailing `…`.
-    static func truncated(_ text: String, to width: Int) -> String {
+    package static func truncated(_ text: String, to width: Int) -> String {
         text.count > width ? String(text.prefix(max(0, width - 1))) + "…" : text
     }
 }

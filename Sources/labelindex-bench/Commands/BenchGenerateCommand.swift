@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabelBench
+import LabelCommandLine
 
 struct BenchGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct BenchGenerateCommand: ParsableCommand {
             (one query per shape), writes.tsv (add/remove operations) and workload.json.
 
             Example:
-              labelindex bench generate --assets 1000000 --labels 2000 --seed 42 --out /tmp/wl
+              labelindex-bench generate --assets 1000000 --labels 2000 --seed 42 --out /tmp/wl
             """)
 
     @Option(help: "Number of assets.")

@@ -3,14 +3,16 @@ import Foundation
 import LabelIndex
 
 /// `--data-dir`, shared by every command that opens the store.
-struct StoreOptions: ParsableArguments {
+package struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("data-dir"), help: "The store's directory (created on first use by commands that write).",
         completion: .directory)
-    var dataDirectory: String = "./data"
+    package var dataDirectory: String = "./data"
+
+    package init() {}
 
     /// Opens the store for a command that writes, creating the directory when missing.
-    func openForWriting(durability: Durability = .durable) throws -> LabelStore {
+    package func openForWriting(durability: Durability = .durable) throws -> LabelStore {
         var options = LabelStore.Options()
         options.durability = durability
         return try LabelStore(path: dataDirectory, options: options)
@@ -18,7 +20,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens an existing store for a command that only reads: a missing store is an error
     /// rather than a new empty one left behind by a typo in the path.
-    func openExisting() throws -> LabelStore {
+    package func openExisting() throws -> LabelStore {
         guard FileManager.default.fileExists(atPath: dataDirectory + "/data.mdb") else {
             let reason =
                 FileManager.default.fileExists(atPath: dataDirectory)
@@ -32,9 +34,11 @@ struct StoreOptions: ParsableArguments {
 }
 
 /// `--namespace`, shared by the commands that work in one namespace.
-struct NamespaceOption: ParsableArguments {
+package struct NamespaceOption: ParsableArguments {
     @Option(name: .customLong("namespace"), help: "The namespace (tenant) to work in.")
-    var name: String = Namespace.default.name
+    package var name: String = Namespace.default.name
 
-    var namespace: Namespace { Namespace(name) }
+    package init() {}
+
+    package var namespace: Namespace { Namespace(name) }
 }

@@ -1,4 +1,5 @@
 import LabelBench
+import LabelCommandLine
 
 /// What each system answered for one query, compared before anything is timed: a benchmark of
 /// systems that disagree would measure nothing.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabelBench
+import LabelCommandLine
 import LabelIndex
 import LabelQuery
 
@@ -15,7 +16,7 @@ struct BenchQueriesCommand: ParsableCommand {
             the first page (with the assets read, as the ids need), measured in-process.
 
             Example:
-              labelindex bench queries --queries /tmp/wl/queries.tsv --repeat 50 --json
+              labelindex-bench queries --queries /tmp/wl/queries.tsv --repeat 50 --json
             """)
 
     @OptionGroup var store: StoreOptions

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabelCommandLine
 
 struct BenchRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct BenchRunCommand: ParsableCommand {
             README) and latency.svg (a chart to open in a browser), and prints the tables.
 
             Example:
-              labelindex bench run /tmp/wl --readers 2 --repeat 200
+              labelindex-bench run /tmp/wl --readers 2 --repeat 200
             """)
 
     @Argument(help: "The workload directory (from `bench generate`).", completion: .directory)

@@ -1,33 +1,33 @@
 /// A plain-text table with a header row, for terminals: columns padded to their widest cell,
 /// numbers right-aligned.
-struct Table {
-    enum Alignment {
+package struct Table {
+    package enum Alignment {
         case left
         case right
     }
 
-    struct Column {
-        var title: String
-        var alignment: Alignment
+    package struct Column {
+        package var title: String
+        package var alignment: Alignment
 
-        init(_ title: String, _ alignment: Alignment = .left) {
+        package init(_ title: String, _ alignment: Alignment = .left) {
             self.title = title
             self.alignment = alignment
         }
     }
 
-    var columns: [Column]
+    package var columns: [Column]
     private(set) var rows: [[String]] = []
 
-    init(_ columns: [Column]) { self.columns = columns }
+    package init(_ columns: [Column]) { self.columns = columns }
 
-    mutating func append(_ row: [String]) {
+    package mutating func append(_ row: [String]) {
         precondition(row.count == columns.count, "a row needs one cell per column")
         rows.append(row)
     }
 
     /// The table as lines, with a rule under the header; trailing spaces trimmed.
-    var rendered: String {
+    package var rendered: String {
         var widths = columns.map(\.title.count)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }

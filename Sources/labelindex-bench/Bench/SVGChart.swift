@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommandLine
 
 /// The latency chart of a bench report as a self-contained SVG, written by hand (no dependency):
 /// one panel for counts and one for first pages; per query shape a bar per system at its median

@@ -1,0 +1,3 @@
+import LabelCommandLine
+
+await BenchCommand.runAsMain(classifying: BenchCommand.classify)
