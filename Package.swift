@@ -9,6 +9,7 @@ import PackageDescription
 //   LabelCommands            every mutation as a command: codec, deterministic apply, group commit
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
+//   LabelCluster             replication through an ordered log in etcd (cluster mode)
 //   LabelCommandLine         what the executables share: console, formatting, options, exit codes
 //   labelindex               the command-line tool (links no SQLite)
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
@@ -74,6 +75,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/openapi.json")]),
+        .target(
+            name: "LabelCluster",
+            dependencies: [
+                "LabelIndex", "LabelServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "LabelBench", dependencies: ["Roaring", "CSQLite"]),
         .target(
             name: "LabelCommandLine",
@@ -117,6 +128,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "LabelClusterTests",
+            dependencies: [
+                "LabelCluster", "LabelIndex", "LabelServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(
             name: "CLITests",
