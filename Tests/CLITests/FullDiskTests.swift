@@ -35,7 +35,9 @@ import Testing
     static func largeImport(_ directory: TemporaryDirectory) throws -> String {
         var lines = [#"{"label":"env"}"#]
         let padding = String(repeating: "x", count: 400)
-        for id in 1...6_000 { lines.append(#"{"id":\#(id),"name":"https://\#(id).example/\#(padding)","labels":["env"]}"#) }
+        for id in 1...6_000 {
+            lines.append(#"{"id":\#(id),"name":"https://\#(id).example/\#(padding)","labels":["env"]}"#)
+        }
         return try directory.write("large.ndjson", lines.joined(separator: "\n") + "\n")
     }
 
@@ -46,7 +48,9 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: launcher[0])
         process.arguments =
-            launcher.dropFirst() + [try CLI.executable().path, "import", "--data-dir", disk + "/data", "--no-progress", file]
+            launcher.dropFirst() + [
+                try CLI.executable().path, "import", "--data-dir", disk + "/data", "--no-progress", file,
+            ]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
