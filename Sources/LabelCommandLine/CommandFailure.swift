@@ -49,14 +49,7 @@ package struct CommandFailure: Error {
     }
 
     private static func status(of error: LabelIndexError) -> ExitStatus {
-        switch error {
-        case .invalidLabelName, .invalidNamespaceName, .invalidAssetKey, .invalidAssetType, .valueTooLarge,
-            .invalidWeight, .assetNotFound, .labelNotFound, .labelNameNotFound, .labelAlreadyExists,
-            .hierarchyCycle, .hierarchyTooDeep:
-            .badInput
-        case .labelIDsExhausted, .assetCapacityReached, .corrupted, .unsupportedSchema, .storage:
-            .failure
-        }
+        error.isCausedByInput ? .badInput : .failure
     }
 }
 

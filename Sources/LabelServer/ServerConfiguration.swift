@@ -22,7 +22,8 @@ public struct ServerConfiguration: Sendable {
     /// A bulk label update (`PATCH /v1/asset/labels`) matching more assets than this is queued
     /// and answered `async: true` with a job id; smaller ones run before the reply.
     public var asyncJobThreshold: Int
-    /// Assets changed per transaction by a queued job, so long jobs interleave with other writes.
+    /// Assets changed per transaction by a queued job, and records per transaction of a bulk
+    /// `POST /v1/assets`, so long writes interleave with other writes. Default: 5,000.
     public var jobChunkSize: Int
     /// Threads that run reads (queries, listings) off the event loops.
     public var readThreads: Int

@@ -12,11 +12,20 @@ final class ServerProcess: Sendable {
     private let errorOutput: OutputBuffer
     private let errorPipe: Pipe
 
-    /// Starts `labelindex serve ARGUMENTS --port 0` and waits for its `listening on` line.
-    init(_ arguments: [String]) async throws {
+    /// Starts `labelindex serve ARGUMENTS --port 0` and waits for its `listening on` line;
+    /// with a `launcher`, runs `LAUNCHER… labelindex serve …` instead (a wrapper that prepares
+    /// the environment, then runs the server and forwards SIGTERM to it).
+    init(_ arguments: [String], launcher: [String] = []) async throws {
         let process = Process()
-        process.executableURL = try CLI.executable()
-        process.arguments = ["serve", "--port", "0", "--read-threads", "2"] + arguments
+        let server = try CLI.executable()
+        let command = ["serve", "--port", "0", "--read-threads", "2"] + arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = launcher.dropFirst() + [server.path] + command
+        } else {
+            process.executableURL = server
+            process.arguments = command
+        }
         let pipe = Pipe()
         let output = OutputBuffer()
         pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
@@ -60,7 +69,8 @@ final class ServerProcess: Sendable {
 
     /// A request to the server; `json` sets a JSON body, `form` a form-encoded one.
     func send(
-        _ method: HTTPMethod, _ path: String, headers: [String: String] = [:], json: String? = nil, form: String? = nil
+        _ method: HTTPMethod, _ path: String, headers: [String: String] = [:], json: String? = nil, form: String? = nil,
+        ndjson: String? = nil
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
@@ -68,6 +78,10 @@ final class ServerProcess: Sendable {
         if let json {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let ndjson {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-ndjson")
+            request.body = .bytes(ByteBuffer(string: ndjson))
         }
         if let form {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-www-form-urlencoded")

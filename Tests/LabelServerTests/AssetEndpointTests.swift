@@ -87,6 +87,40 @@ import Testing
         }
     }
 
+    /// A bulk body larger than `jobChunkSize` commits in transactions of that many records, in
+    /// order, so other writes are not held behind it.
+    @Test func largeBulkBodiesCommitInBoundedTransactions() async throws {
+        try await withServer(.testing(jobChunkSize: 3)) { server in
+            let headers = ["X-API-Key": try server.key()]
+            let before = server.runtime.writes.currentStatistics.commits
+            let body = "[" + (1...10).map { #"{"id":\#($0),"labels":["bulk"]}"# }.joined(separator: ",") + "]"
+            let reply = try await server.send(.post, "/v1/assets", headers: headers, json: body)
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(reply["created"]?.int == 10)
+            #expect(server.runtime.writes.currentStatistics.commits - before == 4)
+            #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == 10)
+        }
+    }
+
+    /// When a later transaction of a bulk body fails, the error says how many records were
+    /// written before it (here the map may not grow past 2 MiB).
+    @Test func aFailedLaterTransactionReportsWhatWasWritten() async throws {
+        var options = TemporaryStore.fastOptions
+        options.initialMapSize = 1 << 20
+        options.maximumMapSize = 2 << 20
+        try await withServer(.testing(jobChunkSize: 100), options: options) { server in
+            let headers = ["X-API-Key": try server.key()]
+            let name = String(repeating: "n", count: 4_000)
+            let body = "[" + (1...1_000).map { #"{"id":\#($0),"name":"\#(name)"}"# }.joined(separator: ",") + "]"
+            let reply = try await server.send(.post, "/v1/assets", headers: headers, json: body)
+            #expect(reply.status == 507, "\(reply.text)")
+            let applied = try #require(reply["applied"]?.int, "\(reply.status) \(reply.text)")
+            #expect(applied > 0 && applied < 1_000 && applied.isMultiple(of: 100), "\(reply.text)")
+            #expect(try #require(reply["record"]?.int) >= applied)
+            #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == applied)
+        }
+    }
+
     /// A bad record anywhere in a bulk body writes nothing.
     @Test func bulkIsAllOrNothing() async throws {
         try await withServer { server in

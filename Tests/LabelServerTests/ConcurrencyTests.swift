@@ -98,6 +98,57 @@ import Testing
         await queue.shutdown()
     }
 
+    /// A group whose commit fails (here: the map may not grow past its limit, because of one
+    /// large member) is retried in halves: the small members commit, the large one fails alone.
+    @Test func aFailingGroupCommitFailsOnlyTheRequestThatCausedIt() async throws {
+        var options = TemporaryStore.fastOptions
+        options.initialMapSize = 1 << 20
+        options.maximumMapSize = 2 << 20
+        let temporary = try TemporaryStore(options: options)
+        let queue = WriteQueue(store: temporary.store, maximumBatch: 1_024, logger: Logger(label: "test"))
+        let (started, gate) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        async let blocker: Void = queue.perform { writer in
+            started.signal()
+            gate.wait()
+            try writer.namespace("n").upsertAsset(.id(0))
+        }
+        try await waitUntil { started.wait(timeout: .now()) == .success }
+        let name = String(repeating: "n", count: 4_000)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 1...16 {
+                group.addTask {
+                    do {
+                        try await queue.perform { writer in
+                            let namespace = try writer.namespace("n")
+                            // Request 8 writes about 4 MB: more than the map may ever hold.
+                            let count = index == 8 ? 1_000 : 1
+                            for offset in 0..<count {
+                                try namespace.upsertAsset(
+                                    .id(Int64(index * 10_000 + offset)), AssetAttributes(name: name))
+                            }
+                        }
+                        return (index, true)
+                    } catch {
+                        #expect(error is LabelIndexError, "\(error)")
+                        return (index, false)
+                    }
+                }
+            }
+            try? await waitUntil { queue.pendingCount == 16 }
+            gate.signal()
+            var outcomes: [Int: Bool] = [:]
+            for await (index, succeeded) in group { outcomes[index] = succeeded }
+            return outcomes
+        }
+        try await blocker
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == [8])
+        #expect(queue.currentStatistics.failedCommits >= 2, "the group and the halves that held request 8")
+        #expect(queue.currentStatistics.requests == 17)
+        let stored = try temporary.store.read { try $0.namespace("n")?.assetCount }
+        #expect(stored == 16)
+        await queue.shutdown()
+    }
+
     /// Shutdown commits what is queued and refuses what comes after.
     @Test func shutdownDrainsTheQueue() async throws {
         let temporary = try TemporaryStore()

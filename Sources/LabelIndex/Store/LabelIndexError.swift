@@ -34,7 +34,30 @@ public enum LabelIndexError: Error, Hashable, Sendable {
     case corrupted(String)
     /// The database was created by an incompatible version of LabelIndex.
     case unsupportedSchema(found: UInt32, supported: UInt32)
+    /// The file system holding the store at `path` has no room for a write (`ENOSPC`,
+    /// `EDQUOT`, or LMDB's `EIO` for a short write while less than
+    /// ``LabelIndexError/outOfSpaceThreshold`` bytes are free). The transaction was rolled back;
+    /// reads go on working, and writes succeed again once space is freed.
+    case outOfSpace(path: String, availableBytes: Int64?)
     case storage(LMDBError)
+
+    /// Below this many free bytes, an `EIO` from a write is taken for a full disk: LMDB reports
+    /// a short `pwrite` (what a full disk causes) as `EIO`, and a genuine device error on a disk
+    /// with room to spare stays a ``storage(_:)`` error.
+    public static let outOfSpaceThreshold: Int64 = 16 << 20
+
+    /// Whether the error is about the caller's input (a name, a key, a missing label or asset),
+    /// as opposed to the store's capacity or the system.
+    public var isCausedByInput: Bool {
+        switch self {
+        case .invalidLabelName, .invalidNamespaceName, .invalidAssetKey, .invalidAssetType, .valueTooLarge,
+            .invalidWeight, .assetNotFound, .labelNotFound, .labelNameNotFound, .labelAlreadyExists,
+            .hierarchyCycle, .hierarchyTooDeep:
+            true
+        case .labelIDsExhausted, .assetCapacityReached, .corrupted, .unsupportedSchema, .outOfSpace, .storage:
+            false
+        }
+    }
 }
 
 extension LabelIndexError: CustomStringConvertible {
@@ -57,6 +80,10 @@ extension LabelIndexError: CustomStringConvertible {
         case .corrupted(let detail): "stored data is corrupted: \(detail)"
         case .unsupportedSchema(let found, let supported):
             "database schema version \(found) is not supported (this build reads version \(supported))"
+        case .outOfSpace(let path, let available):
+            "the disk holding \(path) is full"
+                + (available.map { " (\($0) bytes free)" } ?? "")
+                + ": the write was not made; free some space and retry"
         case .storage(let error): error.description
         }
     }

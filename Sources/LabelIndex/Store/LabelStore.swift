@@ -56,12 +56,12 @@ public final class LabelStore: Sendable {
         environmentOptions.writeMap = options.writeMap
         let environment: Environment
         do { environment = try Environment(path: path, options: environmentOptions) } catch {
-            throw LabelIndexError.storage(error)
+            throw LabelIndexError(error, writingTo: path)
         }
         self.path = path
         self.options = options
         self.environment = environment
-        self.schema = try Self.mapStorageErrors { try environment.write { try Schema.open(in: $0) } }
+        self.schema = try Self.mapStorageErrors(writingTo: path) { try environment.write { try Schema.open(in: $0) } }
         self.caches = options.postingsCacheBytes > 0 ? PostingsCaches(capacity: options.postingsCacheBytes) : nil
     }
 
@@ -95,7 +95,7 @@ public final class LabelStore: Sendable {
 
     @usableFromInline
     func runWrite(_ body: (Writer) throws -> Void) throws {
-        try Self.mapStorageErrors {
+        try Self.mapStorageErrors(writingTo: path) {
             try environment.write { txn in
                 let writer = Writer(store: self, transaction: txn)
                 try body(writer)
@@ -109,22 +109,28 @@ public final class LabelStore: Sendable {
     /// uses no disk.
     public func reserveCapacity(bytes: Int) throws {
         let used = environment.info.usedBytes
-        try Self.mapStorageErrors { try environment.reserveMapSize(atLeast: used + bytes) }
+        try Self.mapStorageErrors(writingTo: path) { try environment.reserveMapSize(atLeast: used + bytes) }
     }
 
     /// Forces buffered commits to disk (only needed with `.noSync`/`.noMetaSync`).
     public func sync() throws {
-        try Self.mapStorageErrors { try environment.sync() }
+        try Self.mapStorageErrors(writingTo: self.path) { try environment.sync() }
     }
 
     /// Writes a consistent, compacted copy of the store into the empty directory `path`.
     public func backup(to path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        try Self.mapStorageErrors { try environment.copy(to: path, compact: true) }
+        try Self.mapStorageErrors(writingTo: path) { try environment.copy(to: path, compact: true) }
     }
 
     static func mapStorageErrors<R>(_ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as LMDBError { throw LabelIndexError.storage(error) }
+    }
+
+    /// Like `mapStorageErrors`, for operations that write files under `path`: a full disk
+    /// becomes `LabelIndexError.outOfSpace`.
+    static func mapStorageErrors<R>(writingTo path: String, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as LMDBError { throw LabelIndexError(error, writingTo: path) }
     }
 
     /// Statistics of the decoded-chunk cache (tests use its misses to count decodes).

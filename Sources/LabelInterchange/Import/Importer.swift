@@ -155,7 +155,8 @@ public struct Importer {
                 case .record(let record, let file, let line):
                     do {
                         try apply(record, names: names)
-                    } catch let error as LabelIndexError {
+                    } catch let error as LabelIndexError where error.isCausedByInput {
+                        // A full disk or a storage failure stops the import; only a bad line is skipped.
                         try reject(ImportLineError(file: file, line: line, column: 1, reason: error.description))
                     }
                 }

@@ -12,6 +12,8 @@ struct AssetUpsertRecord: Sendable {
 /// A record of a bulk upsert failed in the engine; `index` is its position in the request.
 struct RecordFailure: Error {
     var index: Int
+    /// Records committed (by earlier transactions of the same request) before this one failed.
+    var applied: Int
     var underlying: any Error
 }
 

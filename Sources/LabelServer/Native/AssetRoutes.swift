@@ -6,8 +6,11 @@ import LabelIndex
 /// - `PUT /v1/assets/{asset_id}`: upsert one asset; 201 when created, 200 when updated.
 /// - `GET /v1/assets/{asset_id}`, `DELETE /v1/assets/{asset_id}`.
 /// - `POST /v1/assets`: bulk upsert from a JSON array, `{"assets": [...]}`, or NDJSON
-///   (`Content-Type: application/x-ndjson`); all records are validated first and written in one
-///   transaction, so a bad record writes nothing.
+///   (`Content-Type: application/x-ndjson`); all records are validated first, so a bad record
+///   writes nothing. They are written in order in transactions of `jobChunkSize` records (one
+///   transaction up to that size); when a later transaction fails (a full disk), the error's
+///   `applied` says how many records were written before it. Upserts are idempotent, so the
+///   whole request can be retried.
 ///
 /// `asset_id` is an int64 (ProjectDiscovery assets) or `type:id` (e.g. `form:123`). The
 /// namespace is chosen with `X-Namespace`.
@@ -27,7 +30,11 @@ struct AssetRoutes {
         do { return try await body() } catch let failure as RecordFailure {
             var error = NativeError.from(failure.underlying, logger: runtime.logger)
             error.message = "record \(failure.index): \(error.message)"
+            if failure.applied > 0 {
+                error.message += " (the \(failure.applied) records before it were written)"
+            }
             error.details["record"] = .int(failure.index)
+            error.details["applied"] = .int(failure.applied)
             return error.response
         } catch { return NativeError.from(error, logger: runtime.logger).response }
     }
@@ -90,11 +97,36 @@ struct AssetRoutes {
         let bytes = try await request.collectBody(limit: runtime.limits.maxBulkRequestBytes)
         let records = try AssetInput.bulkRecords(bytes, encoding: request.bodyEncoding, runtime: runtime)
         let namespace = caller.namespace
-        let (created, updated) = try await runtime.write { writer -> (Int, Int) in
+        // Bounded transactions, so a large body never holds the writer for long: small writes
+        // of other requests commit between its chunks.
+        let chunkSize = max(1, runtime.configuration.jobChunkSize)
+        var created = 0
+        var updated = 0
+        for start in stride(from: 0, to: records.count, by: chunkSize) {
+            let chunk = records[start..<min(start + chunkSize, records.count)]
+            let counts: (Int, Int)
+            do {
+                counts = try await writeChunk(chunk, namespace: namespace, applied: start)
+            } catch let failure as RecordFailure {
+                throw failure
+            } catch {
+                // The commit failed (not one record): name the chunk's first record.
+                throw RecordFailure(index: start, applied: start, underlying: error)
+            }
+            created += counts.0
+            updated += counts.1
+        }
+        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(updated)])
+    }
+
+    private func writeChunk(
+        _ chunk: ArraySlice<AssetUpsertRecord>, namespace: Namespace, applied start: Int
+    ) async throws -> (Int, Int) {
+        try await runtime.write { writer -> (Int, Int) in
             let writer = try writer.namespace(namespace)
             var created = 0
             var updated = 0
-            for (index, record) in records.enumerated() {
+            for (index, record) in zip(chunk.indices, chunk) {
                 do {
                     if case .created = try writer.upsertAsset(record.key, record.attributes) {
                         created += 1
@@ -104,10 +136,9 @@ struct AssetRoutes {
                     if let labels = record.labels {
                         try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
                     }
-                } catch { throw RecordFailure(index: index, underlying: error) }
+                } catch { throw RecordFailure(index: index, applied: start, underlying: error) }
             }
             return (created, updated)
         }
-        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(updated)])
     }
 }

@@ -45,7 +45,7 @@ struct EngineFailure: Sendable {
             case .assetNotFound: kind = .assetNotFound
             case .labelNotFound: kind = .labelNotFound
             case .labelAlreadyExists: kind = .conflict
-            case .labelIDsExhausted, .assetCapacityReached: kind = .capacity
+            case .labelIDsExhausted, .assetCapacityReached, .outOfSpace: kind = .capacity
             case .storage(.mapSizeLimitReached): kind = .capacity
             case .storage, .corrupted, .unsupportedSchema: kind = .internalError
             }

@@ -167,9 +167,22 @@ final class WriteQueue: @unchecked Sendable {
                 }
             }
         } catch {
-            logger.error("group commit failed", metadata: ["error": "\(error)", "requests": "\(batch.count)"])
-            record(batchSize: batch.count, failed: batch.count, commitFailed: true)
-            batch.forEach { $0.finish(.failure(error)) }
+            // Requests are counted once, by the commit that answers them.
+            record(batchSize: batch.count > 1 ? 0 : 1, failed: batch.count > 1 ? 0 : 1, commitFailed: true)
+            // A commit fails for the group (a full disk, say) while one large member may be the
+            // only one that does not fit: halves retry alone, down to single requests, so each
+            // request fails only for its own reasons.
+            if batch.count > 1 {
+                logger.warning(
+                    "group commit failed; retrying its requests in smaller groups",
+                    metadata: ["error": "\(error)", "requests": "\(batch.count)"])
+                let half = batch.count / 2
+                commitTogether(Array(batch[..<half]))
+                commitTogether(Array(batch[half...]))
+            } else {
+                logger.error("commit failed", metadata: ["error": "\(error)"])
+                batch[0].finish(.failure(error))
+            }
             return
         }
         let elapsed = clock.now - start
