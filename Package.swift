@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "LabelCluster",
             dependencies: [
-                "LabelIndex", "LabelServer",
+                "LabelIndex", "LabelCommands", "LabelServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "LabelClusterTests",
             dependencies: [
-                "LabelCluster", "LabelIndex", "LabelServer",
+                "LabelCluster", "LabelCommands", "LabelIndex", "LabelInterchange", "LabelServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(

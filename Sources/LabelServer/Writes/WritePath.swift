@@ -29,3 +29,17 @@ struct LocalWritePath: WritePath {
 
     func appliedSequenceHeader(for namespace: Namespace?) -> String? { nil }
 }
+
+/// One request's writes encode to more than one replicated log entry may hold: every family
+/// answers 413 with its own error body; nothing was written.
+public struct WriteTooLarge: Error, Hashable, Sendable, CustomStringConvertible {
+    public var bytes: Int
+    public var limit: Int
+    public init(bytes: Int, limit: Int) {
+        self.bytes = bytes
+        self.limit = limit
+    }
+    public var description: String {
+        "the request's writes encode to \(bytes) bytes; one replicated write holds at most \(limit): send fewer records per request"
+    }
+}
