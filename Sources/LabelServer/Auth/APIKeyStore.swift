@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommands
 import LabelIndex
 
 /// A newly created API key. `secret` is the full key a client sends; it is shown only here:
@@ -64,6 +65,16 @@ public struct APIKeyStore: Sendable {
 
     /// Creates a key for `account`. `scopes` `nil` grants every scope of the account.
     public func create(account: String, scopes: [String]?, note: String?) throws -> CreatedAPIKey {
+        let (created, command) = try Self.prepare(account: account, scopes: scopes, note: note)
+        try store.write { writer in _ = try writer.apply(CommandSubmission([command])) }
+        return created
+    }
+
+    /// A new key for `account` and the command that stores it, for a store written through a
+    /// replicated log (`labelindex keys create --etcd`): the key works once the command is applied.
+    public static func prepare(
+        account: String, scopes: [String]?, note: String?
+    ) throws -> (key: CreatedAPIKey, command: WriteCommand) {
         guard Self.isValidAccount(account) else { throw APIKeyStoreError.invalidAccount(account) }
         var parsedScopes: [String]?
         if let scopes {
@@ -83,13 +94,17 @@ public struct APIKeyStore: Sendable {
         let record = APIKeyRecord(
             id: token.id, account: account, scopes: parsedScopes, note: note,
             createdAtMilliseconds: Int64(createdAt.timeIntervalSince1970 * 1000), sha256: token.digestHex)
-        let encoded = try record.encoded()
-        try store.write { writer in
-            try writer.setApplicationValue(encoded, forKey: APIKeyRecord.storageKey(id: token.id))
-        }
-        return CreatedAPIKey(
+        let created = CreatedAPIKey(
             id: token.id, secret: token.secret, account: account, scopes: parsedScopes, note: note, createdAt: createdAt
         )
+        return (created, .setApplicationValue(key: APIKeyRecord.storageKey(id: token.id), value: try record.encoded()))
+    }
+
+    /// The command that revokes key `id` (applied, it answers `.deleted(false)` when there was
+    /// no such key); `nil` when `id` cannot be a key id.
+    public static func revocation(id: String) -> WriteCommand? {
+        guard APIKeyToken.isValidID(id) else { return nil }
+        return .removeApplicationValue(key: APIKeyRecord.storageKey(id: id))
     }
 
     /// Every key, oldest first.
@@ -103,13 +118,8 @@ public struct APIKeyStore: Sendable {
     /// such key.
     @discardableResult
     public func revoke(id: String) throws -> Bool {
-        guard APIKeyToken.isValidID(id) else { return false }
-        return try store.write { writer in
-            let key = APIKeyRecord.storageKey(id: id)
-            guard try writer.applicationValue(forKey: key) != nil else { return false }
-            try writer.setApplicationValue(nil, forKey: key)
-            return true
-        }
+        guard let command = Self.revocation(id: id) else { return false }
+        return try store.write { writer in try writer.apply(CommandSubmission([command])) == [.deleted(true)] }
     }
 
     static let noteLimit = 200

@@ -9,6 +9,14 @@ public protocol WritePath: Sendable {
     /// `X-Applied-Seq` for a response about `namespace` (nil namespace: every partition, as
     /// `0:120,1:98`); nil in single-node mode (no header).
     func appliedSequenceHeader(for namespace: Namespace?) -> String?
+    /// Waits until sequence `sequence` of `partition` is applied here (`min_seq`), at most
+    /// `timeout`; returns whether it is.
+    func waitForApplied(partition: UInt32, sequence: UInt64, timeout: Duration) async -> Bool
+}
+
+extension WritePath {
+    /// A single node has applied everything it acknowledged.
+    public func waitForApplied(partition: UInt32, sequence: UInt64, timeout: Duration) async -> Bool { true }
 }
 
 /// The replicated log cannot take writes now (no quorum, unreachable): every family answers 503
