@@ -13,13 +13,8 @@ import PackageDescription
 //   LabelCommandLine         what the executables share: console, formatting, options, exit codes
 //   labelindex               the command-line tool (links no SQLite)
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
-<<<<<<< HEAD
-//   labelindex               the command-line tool
-// The embeddable product (LabelIndex + LabelQuery + LabelCommands) pulls in no server or benchmark package.
-=======
 //   labelindex-bench         the benchmark suite (not a product; `swift run labelindex-bench`)
-// The embeddable product (LabelIndex + LabelQuery) pulls in no server or benchmark package.
->>>>>>> main
+// The embeddable product (LabelIndex + LabelQuery + LabelCommands) pulls in no server or benchmark package.
 let package = Package(
     name: "LabelIndex",
     platforms: [.macOS(.v14)],
@@ -94,11 +89,7 @@ let package = Package(
         .executableTarget(
             name: "labelindex",
             dependencies: [
-<<<<<<< HEAD
-                "LabelIndex", "LabelQuery", "LabelCommands", "LabelInterchange", "LabelServer", "LabelBench",
-=======
                 "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelCommandLine",
->>>>>>> main
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
