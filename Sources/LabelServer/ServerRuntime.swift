@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommands
 import LabelIndex
 import LabelQuery
 import Logging
@@ -10,6 +11,9 @@ final class ServerRuntime: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
     let writes: WriteQueue
+    /// Where handlers send their write commands: `ServerConfiguration.writePath`, else the
+    /// store's own group commit.
+    let writePath: any WritePath
     let reads: ReadPool
     /// The expensive-query lane (`QueryCostLimits`).
     let expensiveReads: ReadPool
@@ -28,6 +32,10 @@ final class ServerRuntime: Sendable {
             store: store, maximumBatch: configuration.maximumWriteBatch, logger: logger,
             onCommit: { size, seconds in metrics.recordCommit(batchSize: size, seconds: seconds) })
         self.writes = writes
+        store.configureGroupCommit(
+            maximumBatch: configuration.maximumWriteBatch,
+            onCommit: { size, seconds in metrics.recordCommit(batchSize: size, seconds: seconds) })
+        self.writePath = configuration.writePath ?? LocalWritePath(store: store)
         self.reads = ReadPool(threads: configuration.readThreads)
         let cost = configuration.limits.queryCost
         self.expensiveReads = ReadPool(
@@ -66,6 +74,13 @@ final class ServerRuntime: Sendable {
     /// Runs `body` in the next group commit; returns once it is durable.
     func write<T: Sendable>(_ body: @escaping @Sendable (Writer) throws -> T) async throws -> T {
         try await writes.perform(body)
+    }
+
+    /// Applies `commands` as one submission (all or nothing) through the write path; returns
+    /// their results once durable. The submission's time is now.
+    @discardableResult
+    func submit(_ commands: [WriteCommand], namespace: Namespace?) async throws -> [CommandResult] {
+        try await writePath.submit(CommandSubmission(commands: commands, namespace: namespace))
     }
 
     /// Stops the background machinery (after the HTTP server has stopped).

@@ -299,7 +299,7 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
     /// A submission is all or nothing: a failing command undoes the ones before it.
     @Test func aFailingCommandUndoesItsSubmission() async throws {
         let fixture = try TemporaryStore()
-        await #expect(throws: LabelIndexError.assetNotFound(.id(99))) {
+        let failure = await engineFailure {
             try await fixture.store.submit(
                 CommandSubmission(
                     [
@@ -308,6 +308,8 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
                         .changeLabels("u", .id(99), .append(["made"])),
                     ], timestamp: 1))
         }
+        #expect(failure?.index == 2)
+        #expect(failure?.error == .assetNotFound(.id(99)))
         #expect(try fixture.store.read { try $0.namespaces() } == [])
         let results = try await fixture.store.submit(
             CommandSubmission([.createLabel("u", NewLabel(name: "made"))], timestamp: 2))
@@ -323,10 +325,14 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
     @Test func aSelectorWithABadQueryFails() async throws {
         let fixture = try TemporaryStore()
         _ = try await fixture.store.submit(CommandSubmission([.ensureAsset("q", .id(1))], timestamp: 1))
-        await #expect(throws: QueryError.self) {
-            try await fixture.store.submit(
+        do {
+            _ = try await fixture.store.submit(
                 CommandSubmission(
                     [.changeLabelsMatching("q", AssetSelector(query: "label:("), .append(["z"]))], timestamp: 2))
+            Issue.record("a query that does not parse was applied")
+        } catch let failure as CommandFailure {
+            #expect(failure.index == 0)
+            #expect(failure.underlying is QueryError, "\(failure.underlying)")
         }
         #expect(try fixture.store.read { try $0.namespace("q")?.labelCount } == 0)
     }

@@ -71,8 +71,9 @@ import Testing
         #expect(outcomes.count == 4)
         guard outcomes.count == 4 else { return }
         #expect(throws: Never.self) { try outcomes[0].get() }
-        #expect(throws: LabelIndexError.labelAlreadyExists("a")) { try outcomes[1].get() }
-        #expect(throws: LabelIndexError.labelNotFound(LabelID(9))) { try outcomes[2].get() }
+        #expect(engineFailure(outcomes[1])?.error == .labelAlreadyExists("a"))
+        #expect(engineFailure(outcomes[2])?.index == 1)
+        #expect(engineFailure(outcomes[2])?.error == .labelNotFound(LabelID(9)))
         guard case .label(let b, _)? = try? outcomes[3].get().first else {
             Issue.record("createLabel answered \(outcomes[3])")
             return

@@ -142,6 +142,18 @@ extension LabelStore {
     }
 }
 
+/// The failing command's index and its engine error, when `outcome` is a `CommandFailure`
+/// around a `LabelIndexError`.
+func engineFailure(_ outcome: Result<[CommandResult], any Error>) -> (index: Int, error: LabelIndexError)? {
+    guard case .failure(let failure as CommandFailure) = outcome, let error = failure.underlying as? LabelIndexError
+    else { return nil }
+    return (failure.index, error)
+}
+
+func engineFailure(_ body: () async throws -> [CommandResult]) async -> (index: Int, error: LabelIndexError)? {
+    do { return engineFailure(.success(try await body())) } catch { return engineFailure(.failure(error)) }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelCommands
 import LabelIndex
 
 /// Creating, reading and deleting assets (labels can only be put on assets that exist):
@@ -43,14 +44,10 @@ struct AssetRoutes {
         let object = try FieldReader(parseJSONBody(bytes), at: .body).object()
         let record = try AssetInput.record(object, key: key, runtime: runtime)
         let namespace = caller.namespace
-        let (outcome, asset) = try await runtime.write { writer -> (UpsertOutcome, Asset?) in
-            let writer = try writer.namespace(namespace)
-            let outcome = try writer.upsertAsset(record.key, record.attributes)
-            if let labels = record.labels {
-                try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
-            }
-            return (outcome, try writer.asset(record.key))
-        }
+        let outcome = try await runtime.submit([Self.command(record, in: namespace)], namespace: namespace)
+            .result(0, \.upsertOutcome)
+        // Read after the commit: the asset as stored then (a later write may already show).
+        let asset = try await runtime.read { try $0.namespace(namespace)?.asset(record.key) }
         var writer = JSONWriter(capacity: 512)
         if case .created = outcome {
             writer.raw(#"{"created":true,"asset":"#)
@@ -78,9 +75,8 @@ struct AssetRoutes {
         let caller = try NativeCaller.resolve(request, runtime: runtime)
         let key = try key(context)
         let namespace = caller.namespace
-        let deleted = try await runtime.write { writer in
-            try writer.existingNamespace(namespace)?.deleteAsset(key) ?? false
-        }
+        let deleted = try await runtime.submit([.deleteAsset(namespace, key)], namespace: namespace)
+            .result(0, \.deleted)
         guard deleted else { throw NativeError.notFound("asset \(key) not found") }
         return .json(["deleted": true])
     }
@@ -90,24 +86,22 @@ struct AssetRoutes {
         let bytes = try await request.collectBody(limit: runtime.limits.maxBulkRequestBytes)
         let records = try AssetInput.bulkRecords(bytes, encoding: request.bodyEncoding, runtime: runtime)
         let namespace = caller.namespace
-        let (created, updated) = try await runtime.write { writer -> (Int, Int) in
-            let writer = try writer.namespace(namespace)
-            var created = 0
-            var updated = 0
-            for (index, record) in records.enumerated() {
-                do {
-                    if case .created = try writer.upsertAsset(record.key, record.attributes) {
-                        created += 1
-                    } else {
-                        updated += 1
-                    }
-                    if let labels = record.labels {
-                        try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
-                    }
-                } catch { throw RecordFailure(index: index, underlying: error) }
-            }
-            return (created, updated)
+        let results: [CommandResult]
+        do {
+            // One command per record, so a failing command's index is its record's.
+            results = try await runtime.submit(records.map { Self.command($0, in: namespace) }, namespace: namespace)
+        } catch let failure as CommandFailure {
+            throw RecordFailure(index: failure.index, underlying: failure.underlying)
         }
-        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(updated)])
+        var created = 0
+        for index in results.indices {
+            if case .created = try results.result(index, \.upsertOutcome) { created += 1 }
+        }
+        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(records.count - created)])
+    }
+
+    private static func command(_ record: AssetUpsertRecord, in namespace: Namespace) -> WriteCommand {
+        .upsertAsset(
+            namespace, record.key, record.attributes, labels: record.labels.map { $0.map { LabelAssignment($0) } })
     }
 }

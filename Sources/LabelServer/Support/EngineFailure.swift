@@ -1,4 +1,5 @@
 import HTTPTypes
+import LabelCommands
 import LabelIndex
 import LabelQuery
 
@@ -35,6 +36,8 @@ struct EngineFailure: Sendable {
     }
 
     init(_ error: any Error) {
+        // A failed submission is classified by its failing command's own error.
+        let error = (error as? CommandFailure)?.underlying ?? error
         switch error {
         case let error as LabelIndexError:
             message = error.description
@@ -56,6 +59,9 @@ struct EngineFailure: Sendable {
             }
             message = error.description
         case let error as ServiceUnavailable:
+            kind = .unavailable
+            message = error.message
+        case let error as WriteUnavailable:
             kind = .unavailable
             message = error.message
         default:

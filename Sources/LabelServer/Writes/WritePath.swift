@@ -29,3 +29,20 @@ struct LocalWritePath: WritePath {
 
     func appliedSequenceHeader(for namespace: Namespace?) -> String? { nil }
 }
+
+/// A command answered with a result of another kind than its own (a bug): a 500.
+struct UnexpectedCommandResult: Error, CustomStringConvertible {
+    var results: [CommandResult]
+    var description: String { "unexpected command results \(results)" }
+}
+
+extension Array where Element == CommandResult {
+    /// `extract` applied to the result at `index`; throws `UnexpectedCommandResult` when that
+    /// result is missing or of another kind.
+    func result<T>(_ index: Int = 0, _ extract: (CommandResult) -> T?) throws -> T {
+        guard indices.contains(index), let value = extract(self[index]) else {
+            throw UnexpectedCommandResult(results: self)
+        }
+        return value
+    }
+}
