@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabelCommands
 import LabelIndex
 import LabelQuery
 import Roaring
@@ -145,11 +146,7 @@ struct ProjectDiscoveryRoutes {
     }
 
     private func apply(_ change: LabelChange, to key: AssetKey, in namespace: Namespace) async throws {
-        try await runtime.write { writer in
-            // A missing namespace means a missing asset; looking must not create it.
-            guard let writer = try writer.existingNamespace(namespace) else { throw LabelIndexError.assetNotFound(key) }
-            try writer.apply(change, to: key)
-        }
+        try await runtime.submit([.changeLabels(namespace, key, change)], namespace: namespace)
     }
 
     // MARK: P4
