@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LabelCommands
 import LabelIndex
 import Logging
 import Testing
@@ -19,7 +20,7 @@ import Testing
             let records = (0..<clients).map { #"{"id":\#($0),"name":"asset \#($0)"}"# }.joined(separator: ",")
             let created = try await server.send(.post, "/v1/assets", headers: ["X-API-Key": key], json: "[\(records)]")
             #expect(created["created"]?.int == clients)
-            let before = server.runtime.writes.currentStatistics
+            let before = server.store.groupCommitStatistics
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<clients {
                     group.addTask {
@@ -38,8 +39,8 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let after = server.runtime.writes.currentStatistics
-            let requests = after.requests - before.requests
+            let after = server.store.groupCommitStatistics
+            let requests = after.submissions - before.submissions
             let commits = after.commits - before.commits
             #expect(requests == clients * writesPerClient)
             #expect(commits < requests, "group commit shares commits: \(commits) commits for \(requests) requests")
