@@ -213,6 +213,11 @@ extension CommandResult {
         if case .deleted(let deleted) = self { deleted } else { nil }
     }
 
+    /// How many assets `changeLabelsMatching` matched.
+    public var matched: Int? {
+        if case .matched(let matched, _) = self { matched } else { nil }
+    }
+
     /// How many assets `link` / `unlink` changed.
     public var changedCount: Int? {
         if case .changed(let count) = self { count } else { nil }

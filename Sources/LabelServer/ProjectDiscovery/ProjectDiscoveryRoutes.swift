@@ -185,14 +185,11 @@ struct ProjectDiscoveryRoutes {
                     "job_id": .string(job.id), "job_url": .string("/v1/jobs/\(job.id)"),
                 ], headers: headers)
         }
-        // Re-evaluated inside the transaction, so the change and its count are exact even if
-        // other writes landed since the count above.
-        let count = try await runtime.write { writer -> Int in
-            guard let writer = try writer.existingNamespace(namespace) else { return 0 }
-            let ordinals = try selection.ordinals(in: writer)
-            try writer.apply(change, toOrdinals: RoaringBitmap(ordinals))
-            return ordinals.count
-        }
+        // Re-evaluated when the command is applied, so the change and its count are exact even
+        // if other writes landed since the count above.
+        let count = try await runtime.submit(
+            [.changeLabelsMatching(namespace, filters.selector, change)], namespace: namespace
+        ).result(0, \.matched)
         return .json(["message": "Labels updated successfully", "asset_count": .int(count), "async": false])
     }
 }
