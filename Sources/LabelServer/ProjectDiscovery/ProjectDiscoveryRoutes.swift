@@ -175,8 +175,8 @@ struct ProjectDiscoveryRoutes {
                 operation: type.rawValue,
                 labels: labels, status: .queued, matched: matched.count, processed: 0, changed: 0,
                 createdAt: BulkJob.nowMilliseconds())
-            try await runtime.write { writer in try job.store(in: writer) }
-            runtime.jobs.start(job, namespace: namespace, change: change, ordinals: matched)
+            try await runtime.submit([try job.storeCommand()], namespace: namespace)
+            runtime.jobs.start(job, namespace: namespace, selector: filters.selector, change: change, ordinals: matched)
             var headers = HTTPFields()
             headers[HTTPFieldNames.location] = "/v1/jobs/\(job.id)"
             return .json(

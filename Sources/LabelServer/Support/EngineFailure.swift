@@ -58,9 +58,6 @@ struct EngineFailure: Sendable {
             default: kind = .invalid
             }
             message = error.description
-        case let error as ServiceUnavailable:
-            kind = .unavailable
-            message = error.message
         case let error as WriteUnavailable:
             kind = .unavailable
             message = error.message
