@@ -40,6 +40,8 @@ public enum CommandCodecError: Error, Hashable, Sendable, CustomStringConvertibl
 /// | LabelChange | `0` append / `1` replace (count, then assignments: name, optional weight) / `2` remove (count, names) |
 /// | LabelUpdate | optional name, optional color (varint), parent (`0` unchanged, `1` root, `2` + id), weight (`0` unchanged, `1` cleared, `2` + double) |
 /// | AssetSelector | query (string), integer keys only (1 byte), optional AttributeFilter, optional ordinal range (lower, upper varints) |
+/// | AttributeFilter | optional name substring (string); optional createdFrom, createdBefore, notUpdatedSince (zigzag varints, ms); string members and any-of members (each: count, then key string, count, value strings); true members (count, key strings) |
+/// | label id, color | varint; a label id must fit 32 bits, a color 24 |
 ///
 /// Command tags: 1 upsertAsset (namespace, key, name, optional type, optional createdAt,
 /// optional updatedAt, optional metadata bytes, optional label assignments), 2 ensureAsset,
