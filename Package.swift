@@ -6,6 +6,7 @@ import PackageDescription
 //   LMDB, Roaring            thin Swift bindings
 //   LabelIndex               the storage engine (what an embedder needs)
 //   LabelQuery               the query language: grammar, planner, executor
+//   LabelCommands            every mutation as a command: codec, deterministic apply, group commit
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
 //   LabelCluster             replication through an ordered log in etcd (cluster mode)
@@ -13,12 +14,12 @@ import PackageDescription
 //   labelindex               the command-line tool (links no SQLite)
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
 //   labelindex-bench         the benchmark suite (not a product; `swift run labelindex-bench`)
-// The embeddable product (LabelIndex + LabelQuery) pulls in no server or benchmark package.
+// The embeddable product (LabelIndex + LabelQuery + LabelCommands) pulls in no server or benchmark package.
 let package = Package(
     name: "LabelIndex",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery"]),
+        .library(name: "LabelIndex", targets: ["LabelIndex", "LabelQuery", "LabelCommands"]),
         .library(name: "LabelInterchange", targets: ["LabelInterchange"]),
         .library(name: "LabelServer", targets: ["LabelServer"]),
         // The benchmark workload, SQLite baseline and in-memory floor, for the micro-benchmark
@@ -50,11 +51,12 @@ let package = Package(
         .target(name: "Roaring", dependencies: ["CRoaring"]),
         .target(name: "LabelIndex", dependencies: ["LMDB", "Roaring"]),
         .target(name: "LabelQuery", dependencies: ["LabelIndex", "Roaring"]),
+        .target(name: "LabelCommands", dependencies: ["LabelIndex", "LabelQuery", "Roaring"]),
         .target(name: "LabelInterchange", dependencies: ["LabelIndex"], exclude: ["LabelInterchange.docc"]),
         .target(
             name: "LabelServer",
             dependencies: [
-                "LabelIndex", "LabelQuery", "Roaring",
+                "LabelIndex", "LabelQuery", "LabelCommands", "Roaring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -103,12 +105,15 @@ let package = Package(
         .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring", "labelindex-crash-writer"]),
         .executableTarget(name: "labelindex-crash-writer", dependencies: ["LabelIndex"], path: "Tests/CrashWriter"),
         .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery", "LabelIndex", "Roaring"]),
+        .testTarget(
+            name: "LabelCommandsTests",
+            dependencies: ["LabelCommands", "LabelIndex", "LabelQuery", "LabelInterchange", "Roaring"]),
         .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange", "LabelIndex"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),
         .testTarget(
             name: "LabelServerTests",
             dependencies: [
-                "LabelServer", "LabelIndex", "LabelQuery",
+                "LabelServer", "LabelIndex", "LabelQuery", "LabelCommands",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumWriteBatch: Int
     /// `Server` header of every response; `nil` sends none.
     public var serverName: String?
+    /// Where writes go; `nil` is the store's own group commit (`LabelStore.submit`).
+    public var writePath: (any WritePath)?
     /// Timeouts and the cap on open connections.
     public var connections = ConnectionLimits()
 

@@ -8,7 +8,9 @@ enum NamespaceDirectory {
         }
     }
 
-    static func create(_ namespace: Namespace, in txn: WriteTransaction, schema: Schema) throws -> NamespaceRecord {
+    static func create(
+        _ namespace: Namespace, createdAt: Int64, in txn: WriteTransaction, schema: Schema
+    ) throws -> NamespaceRecord {
         let next =
             try txn.withValue(in: schema.meta, forKey: Schema.nextNamespaceKey) { raw in
                 var reader = ByteReader(raw)
@@ -18,7 +20,7 @@ enum NamespaceDirectory {
         var counter = ByteWriter()
         counter.appendLittleEndian(next + 1)
         try txn.put(counter.bytes, in: schema.meta, forKey: Schema.nextNamespaceKey)
-        let record = NamespaceRecord(id: next, createdAt: Clock.nowMilliseconds())
+        let record = NamespaceRecord(id: next, createdAt: createdAt)
         try store(record, of: namespace, in: txn, schema: schema)
         try Keys.namespace(next).withUnsafeBytes { key in
             try Array(namespace.name.utf8).withUnsafeBytes { name in

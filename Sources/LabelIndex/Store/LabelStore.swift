@@ -35,6 +35,9 @@ public final class LabelStore: Sendable {
     let schema: Schema
     let caches: PostingsCaches?
     let labelNames = LabelNameCache()
+    /// Per-store state of layers above the engine (the group commit of `LabelCommands`), made on
+    /// first use and released with the store.
+    package let attachment = StoreAttachment()
 
     /// Opens the store in the directory `path`, creating the directory and the database when
     /// missing.
@@ -132,6 +135,23 @@ public final class LabelStore: Sendable {
 
     /// Statistics of the decoded-chunk cache (tests use its misses to count decodes).
     var cacheStatistics: VersionedCache<PostingsKey, RoaringBitmap>.Statistics? { caches?.chunks.statistics }
+}
+
+/// One object a layer above the engine keeps per store, created once, on first use.
+package final class StoreAttachment: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var value: AnyObject?
+
+    /// The attached object, made by `make` if there is none yet.
+    package func value<T: AnyObject & Sendable>(orMake make: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = value as? T { return existing }
+        let made = make()
+        value = made
+        return made
+    }
 }
 
 /// Milliseconds since 1970 in stored records; `Date` in the API.

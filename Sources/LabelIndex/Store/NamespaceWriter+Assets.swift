@@ -11,7 +11,7 @@ extension NamespaceWriter {
     {
         try validate(key)
         try validate(attributes)
-        let now = Clock.nowMilliseconds()
+        let now = writer.now
         let updatedAt = attributes.updatedAt.map(Clock.milliseconds) ?? now
         if let ordinal = try lookupOrdinal(key) {
             try updateAttributes(at: ordinal, attributes, updatedAt: updatedAt)
@@ -108,7 +108,7 @@ extension NamespaceWriter {
         }
         let updated = try stored.withUnsafeBytes {
             try AssetRecord.replacingLabels(
-                in: $0, with: new, updatedAt: updatedAt ?? Clock.nowMilliseconds(), epoch: record.createdAt)
+                in: $0, with: new, updatedAt: updatedAt ?? writer.now, epoch: record.createdAt)
         }
         try putRecord(updated, at: ordinal)
         return true

@@ -21,7 +21,7 @@ extension NamespaceWriter {
         }
         guard record.nextLabelID <= NamespaceRecord.lastLabelID else { throw LabelIndexError.labelIDsExhausted }
         let labelID = record.nextLabelID
-        let now = Clock.nowMilliseconds()
+        let now = writer.now
         let stored = LabelRecord(
             name: new.name, color: (new.color ?? .default(forName: new.name)).rgb, parent: new.parent?.rawValue,
             weight: new.weight, createdAt: now, updatedAt: now)
@@ -68,7 +68,7 @@ extension NamespaceWriter {
             stored.parent = parent.id?.rawValue
             updateRecord { $0.labelGeneration += 1 }
         }
-        stored.updatedAt = Clock.nowMilliseconds()
+        stored.updatedAt = writer.now
         try putLabelRecord(stored, id: labelID.rawValue)
         return try makeLabel(stored, id: labelID.rawValue)
     }

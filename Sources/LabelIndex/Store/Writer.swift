@@ -12,6 +12,11 @@ public final class Writer {
     var pendingChunks: [PostingsKey: RoaringBitmap] = [:]
     var pendingCounts: [ListKey: Int] = [:]
     private var namespaceWriters: [Namespace: NamespaceWriter] = [:]
+    /// The time (ms since 1970) this transaction records as "now" (creation and update times of
+    /// assets, labels and namespaces); `nil` reads the clock. A replicated command sets it when
+    /// the command is made, so every replica that applies it stores the same times. Nested
+    /// transactions inherit it.
+    public var timestamp: Int64?
 
     struct ListKey: Hashable {
         var namespace: UInt32
@@ -23,6 +28,9 @@ public final class Writer {
         self.transaction = transaction
     }
 
+    /// "Now" for what this transaction stores: `timestamp`, else the clock.
+    var now: Int64 { timestamp ?? Clock.nowMilliseconds() }
+
     /// The namespace, created on first use.
     public func namespace(_ namespace: Namespace) throws -> NamespaceWriter {
         if let existing = namespaceWriters[namespace] { return existing }
@@ -31,7 +39,7 @@ public final class Writer {
         }
         let record =
             try NamespaceDirectory.record(of: namespace, in: transaction, schema: store.schema)
-            ?? NamespaceDirectory.create(namespace, in: transaction, schema: store.schema)
+            ?? NamespaceDirectory.create(namespace, createdAt: now, in: transaction, schema: store.schema)
         let writer = NamespaceWriter(namespace: namespace, record: record, writer: self)
         namespaceWriters[namespace] = writer
         return writer
@@ -84,6 +92,7 @@ public final class Writer {
             try LabelStore.mapStorageErrors {
                 try transaction.nested { child in
                     let writer = Writer(store: store, transaction: child)
+                    writer.timestamp = timestamp
                     let result = try body(writer)
                     try writer.flush()
                     return result

@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommands
 import LabelIndex
 
 /// A newly created API key. `secret` is the full key a client sends; it is shown only here:
@@ -64,6 +65,17 @@ public struct APIKeyStore: Sendable {
 
     /// Creates a key for `account`. `scopes` `nil` grants every scope of the account.
     public func create(account: String, scopes: [String]?, note: String?) throws -> CreatedAPIKey {
+        let (command, created) = try Self.creation(account: account, scopes: scopes, note: note)
+        try store.apply(CommandSubmission([command]))
+        return created
+    }
+
+    /// The command that stores a new key for `account`, and the key (its secret exists only
+    /// here): what `create` applies, for a caller that sends the command elsewhere (a
+    /// replicated log).
+    public static func creation(
+        account: String, scopes: [String]?, note: String?
+    ) throws -> (command: WriteCommand, key: CreatedAPIKey) {
         guard Self.isValidAccount(account) else { throw APIKeyStoreError.invalidAccount(account) }
         var parsedScopes: [String]?
         if let scopes {
@@ -83,13 +95,12 @@ public struct APIKeyStore: Sendable {
         let record = APIKeyRecord(
             id: token.id, account: account, scopes: parsedScopes, note: note,
             createdAtMilliseconds: Int64(createdAt.timeIntervalSince1970 * 1000), sha256: token.digestHex)
-        let encoded = try record.encoded()
-        try store.write { writer in
-            try writer.setApplicationValue(encoded, forKey: APIKeyRecord.storageKey(id: token.id))
-        }
-        return CreatedAPIKey(
+        let command = WriteCommand.setApplicationValue(
+            key: APIKeyRecord.storageKey(id: token.id), value: try record.encoded())
+        let created = CreatedAPIKey(
             id: token.id, secret: token.secret, account: account, scopes: parsedScopes, note: note, createdAt: createdAt
         )
+        return (command, created)
     }
 
     /// Every key, oldest first.
@@ -103,13 +114,15 @@ public struct APIKeyStore: Sendable {
     /// such key.
     @discardableResult
     public func revoke(id: String) throws -> Bool {
-        guard APIKeyToken.isValidID(id) else { return false }
-        return try store.write { writer in
-            let key = APIKeyRecord.storageKey(id: id)
-            guard try writer.applicationValue(forKey: key) != nil else { return false }
-            try writer.setApplicationValue(nil, forKey: key)
-            return true
-        }
+        guard let command = Self.revocation(id: id) else { return false }
+        return try store.apply(CommandSubmission([command])).result(0, \.deleted)
+    }
+
+    /// The command that deletes the key `id` (its result says whether there was one); `nil`
+    /// when `id` cannot name a key.
+    public static func revocation(id: String) -> WriteCommand? {
+        guard APIKeyToken.isValidID(id) else { return nil }
+        return .removeApplicationValue(key: APIKeyRecord.storageKey(id: id))
     }
 
     static let noteLimit = 200
