@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "LabelServerTests",
             dependencies: [
-                "LabelServer", "LabelIndex", "LabelQuery",
+                "LabelServer", "LabelIndex", "LabelQuery", "LabelCommands",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

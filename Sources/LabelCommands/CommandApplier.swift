@@ -9,11 +9,16 @@ import Roaring
 enum CommandApplier {
     /// Applies every command of `submission` in order; a throwing command aborts the rest (the
     /// caller runs this in its own nested transaction, so the submission is all or nothing).
-    static func apply(_ submission: CommandSubmission, in writer: Writer) throws -> [CommandResult] {
+    /// - Throws: `CommandFailure` naming the command that failed.
+    static func apply(_ submission: CommandSubmission, in writer: Writer) throws(CommandFailure) -> [CommandResult] {
         writer.timestamp = submission.timestamp
         var results: [CommandResult] = []
         results.reserveCapacity(submission.commands.count)
-        for command in submission.commands { results.append(try apply(command, in: writer)) }
+        for (index, command) in submission.commands.enumerated() {
+            do { results.append(try apply(command, in: writer)) } catch {
+                throw CommandFailure(index: index, underlying: error)
+            }
+        }
         return results
     }
 

@@ -35,11 +35,13 @@ public enum CommandCodecError: Error, Hashable, Sendable, CustomStringConvertibl
 /// | string / bytes | length (varint), then UTF-8 (validated) / raw bytes |
 /// | optional | `0` absent, `1` then the value |
 /// | double | 8 bytes, IEEE 754 bit pattern, little-endian |
-/// | Date | a double (seconds since 1970), so it round-trips exactly |
+/// | Date | a double: seconds since 2001-01-01 (`timeIntervalSinceReferenceDate`, what `Date` stores), so it round-trips exactly |
 /// | AssetKey | `0` + id (zigzag varint), or `1` + type (string) + id (string) |
 /// | LabelChange | `0` append / `1` replace (count, then assignments: name, optional weight) / `2` remove (count, names) |
 /// | LabelUpdate | optional name, optional color (varint), parent (`0` unchanged, `1` root, `2` + id), weight (`0` unchanged, `1` cleared, `2` + double) |
 /// | AssetSelector | query (string), integer keys only (1 byte), optional AttributeFilter, optional ordinal range (lower, upper varints) |
+/// | AttributeFilter | optional name substring (string); optional createdFrom, createdBefore, notUpdatedSince (zigzag varints, ms); string members and any-of members (each: count, then key string, count, value strings); true members (count, key strings) |
+/// | label id, color | varint; a label id must fit 32 bits, a color 24 |
 ///
 /// Command tags: 1 upsertAsset (namespace, key, name, optional type, optional createdAt,
 /// optional updatedAt, optional metadata bytes, optional label assignments), 2 ensureAsset,
@@ -164,7 +166,7 @@ struct EntryWriter {
         }
     }
 
-    mutating func date(_ date: Date) { double(date.timeIntervalSince1970) }
+    mutating func date(_ date: Date) { double(date.timeIntervalSinceReferenceDate) }
 
     mutating func command(_ command: WriteCommand) {
         switch command {
@@ -433,7 +435,7 @@ struct EntryReader {
         }
     }
 
-    mutating func date() throws(CommandCodecError) -> Date { Date(timeIntervalSince1970: try double()) }
+    mutating func date() throws(CommandCodecError) -> Date { Date(timeIntervalSinceReferenceDate: try double()) }
 
     mutating func labelID() throws(CommandCodecError) -> LabelID { LabelID(try uint32()) }
 

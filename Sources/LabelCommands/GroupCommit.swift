@@ -15,6 +15,9 @@ public struct GroupCommitStatistics: Sendable, Equatable {
     public var failedCommits = 0
     /// Submissions waiting for the next commit now.
     public var pending = 0
+    /// Submissions the writer thread is applying or committing now (taken from the queue, not
+    /// yet answered).
+    public var committing = 0
 }
 
 /// The writer thread of one store: the single owner of its LMDB write transactions for
@@ -114,9 +117,11 @@ final class GroupCommit: @unchecked Sendable {
             }
             let batch = Array(queue.pending.prefix(max(1, queue.configuration.maximumBatch)))
             queue.pending.removeFirst(batch.count)
+            queue.statistics.committing += batch.count
             let onCommit = queue.configuration.onCommit
             queue.condition.unlock()
             guard let store = store() else {
+                record(queue, batchSize: batch.count, failed: batch.count, committed: false)
                 for member in batch {
                     member.continuation.resume(throwing: LabelIndexError.corrupted("the store was closed"))
                 }
@@ -145,7 +150,7 @@ final class GroupCommit: @unchecked Sendable {
                 record(queue, batchSize: 1, failed: 0)
                 batch[0].continuation.resume(returning: results)
             } catch {
-                record(queue, batchSize: 1, failed: 1)
+                record(queue, batchSize: 1, failed: 1, committed: false)
                 batch[0].continuation.resume(throwing: error)
             }
             return
@@ -180,17 +185,24 @@ final class GroupCommit: @unchecked Sendable {
         onCommit(size, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
-    private static func record(_ queue: Queue, batchSize: Int, failed: Int, commitFailed: Bool = false) {
+    /// Counts a transaction's end; called before its members are answered, so a submitter that
+    /// has its answer sees the counters that include it.
+    private static func record(
+        _ queue: Queue, batchSize: Int, failed: Int, commitFailed: Bool = false, committed: Bool = true
+    ) {
         queue.condition.lock()
         if commitFailed {
             // Its members are counted when their smaller groups are answered.
             queue.statistics.failedCommits += 1
         } else {
-            queue.statistics.commits += 1
+            if committed {
+                queue.statistics.commits += 1
+                queue.statistics.largestBatch = max(queue.statistics.largestBatch, batchSize)
+            }
             queue.statistics.submissions += batchSize
+            queue.statistics.committing -= batchSize
         }
         queue.statistics.failedSubmissions += failed
-        queue.statistics.largestBatch = max(queue.statistics.largestBatch, batchSize)
         queue.condition.unlock()
     }
 }

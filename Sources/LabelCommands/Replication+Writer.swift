@@ -26,12 +26,3 @@ extension Writer {
         return outcomes
     }
 }
-
-extension Writer {
-    /// Applies `submission` in this transaction, for callers that write directly rather than
-    /// through `LabelStore.submit` (tools on a stopped store). A failure is left to the caller's
-    /// transaction: throwing out of `write` rolls everything back.
-    public func apply(_ submission: CommandSubmission) throws -> [CommandResult] {
-        try CommandApplier.apply(submission, in: self)
-    }
-}

@@ -7,6 +7,12 @@ public struct LogSequenceGap: Error, Hashable, Sendable, CustomStringConvertible
     public var applied: UInt64
     public var received: UInt64
 
+    public init(partition: UInt32, applied: UInt64, received: UInt64) {
+        self.partition = partition
+        self.applied = applied
+        self.received = received
+    }
+
     public var description: String {
         "log entry \(received) of partition \(partition) cannot be applied: the store has applied up to \(applied)"
     }
@@ -14,6 +20,7 @@ public struct LogSequenceGap: Error, Hashable, Sendable, CustomStringConvertible
 
 /// Log entries cannot be applied to a store opened with `writeMap`.
 public struct ReplicationUnsupported: Error, Hashable, Sendable, CustomStringConvertible {
+    public init() {}
     public var description: String {
         "a replicated store must be opened without writeMap (log entries need nested transactions)"
     }

@@ -159,6 +159,23 @@ public struct CommandSubmission: Sendable, Hashable {
     }
 }
 
+/// A submission failed: its command at `index` threw `underlying`, and the whole submission
+/// was rolled back. Callers that answer per command (a bulk upsert naming the bad record) read
+/// `index`; the others classify `underlying`.
+public struct CommandFailure: Error, CustomStringConvertible {
+    /// The failing command's position in `CommandSubmission.commands`.
+    public var index: Int
+    /// What the command threw (a `LabelIndexError`, a `QueryError`, a storage error).
+    public var underlying: any Error
+
+    public init(index: Int, underlying: any Error) {
+        self.index = index
+        self.underlying = underlying
+    }
+
+    public var description: String { "command \(index): \(underlying)" }
+}
+
 /// What applying one command produced, for the reply to its request.
 public enum CommandResult: Sendable, Hashable {
     /// `upsertAsset`: whether it was created, and its ordinal.
@@ -178,4 +195,31 @@ public enum CommandResult: Sendable, Hashable {
     case matched(matched: Int, changed: Int)
     /// `changeLabels`, `setApplicationValue`: done, nothing to report.
     case done
+}
+
+extension CommandResult {
+    /// `upsertAsset`'s outcome; `nil` for any other result.
+    public var upsertOutcome: UpsertOutcome? {
+        if case .upserted(let outcome) = self { outcome } else { nil }
+    }
+
+    /// The label and its sibling position of `createLabel`, `updateLabel`, `setLabelWeight`.
+    public var label: (label: Label, siblingPosition: Int)? {
+        if case .label(let label, let position) = self { (label, position) } else { nil }
+    }
+
+    /// Whether `deleteAsset` / `removeApplicationValue` found something to delete.
+    public var deleted: Bool? {
+        if case .deleted(let deleted) = self { deleted } else { nil }
+    }
+
+    /// How many assets `changeLabelsMatching` matched.
+    public var matched: Int? {
+        if case .matched(let matched, _) = self { matched } else { nil }
+    }
+
+    /// How many assets `link` / `unlink` changed.
+    public var changedCount: Int? {
+        if case .changed(let count) = self { count } else { nil }
+    }
 }

@@ -1,15 +1,18 @@
 import Foundation
+import LabelCommands
 import LabelIndex
 import LabelQuery
 import Logging
 
-/// Everything the route handlers share: the store, the group-commit writer, the read threads,
+/// Everything the route handlers share: the store, the write path, the read threads,
 /// the key store, the job runner and the metrics.
 final class ServerRuntime: Sendable {
     let store: LabelStore
     let configuration: ServerConfiguration
     let logger: Logger
-    let writes: WriteQueue
+    /// Where handlers send their write commands: `ServerConfiguration.writePath`, else the
+    /// store's own group commit.
+    let writePath: any WritePath
     let reads: ReadPool
     /// The expensive-query lane (`QueryCostLimits`).
     let expensiveReads: ReadPool
@@ -24,15 +27,16 @@ final class ServerRuntime: Sendable {
         let metrics = ServerMetrics()
         self.metrics = metrics
         self.keys = KeyVerifier(store: store)
-        let writes = WriteQueue(
-            store: store, maximumBatch: configuration.maximumWriteBatch, logger: logger,
+        store.configureGroupCommit(
+            maximumBatch: configuration.maximumWriteBatch,
             onCommit: { size, seconds in metrics.recordCommit(batchSize: size, seconds: seconds) })
-        self.writes = writes
+        self.writePath = configuration.writePath ?? LocalWritePath(store: store)
         self.reads = ReadPool(threads: configuration.readThreads)
         let cost = configuration.limits.queryCost
         self.expensiveReads = ReadPool(
             threads: cost.expensiveThreads, name: "lix-expensive", perTenant: cost.expensivePerAccount)
-        self.jobs = JobRunner(writes: writes, chunkSize: configuration.jobChunkSize, logger: logger, metrics: metrics)
+        self.jobs = JobRunner(
+            writePath: writePath, chunkSize: configuration.jobChunkSize, logger: logger, metrics: metrics)
         // Jobs that were queued or running when a previous process stopped cannot resume
         // (their match set lived in memory): mark them so their status tells the truth.
         let interrupted = try store.write { try BulkJob.markInterruptedJobs(in: $0) }
@@ -63,15 +67,18 @@ final class ServerRuntime: Sendable {
         return try await reads.run { try store.read(body) }
     }
 
-    /// Runs `body` in the next group commit; returns once it is durable.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Writer) throws -> T) async throws -> T {
-        try await writes.perform(body)
+    /// Applies `commands` as one submission (all or nothing) through the write path; returns
+    /// their results once durable. The submission's time is now.
+    @discardableResult
+    func submit(_ commands: [WriteCommand], namespace: Namespace?) async throws -> [CommandResult] {
+        try await writePath.submit(
+            CommandSubmission(
+                commands: commands, namespace: namespace, idempotencyKey: IdempotencyScope.current?.nextKey()))
     }
 
     /// Stops the background machinery (after the HTTP server has stopped).
     func shutdown() async {
         await jobs.waitForAll()
-        await writes.shutdown()
         reads.shutdown()
         expensiveReads.shutdown()
     }

@@ -52,9 +52,22 @@ import Testing
             #expect(read["labels"]?.strings == ["env-prod"], "\(read)")
         }
 
+        // A retried request with its Idempotency-Key is applied once: the retry (even with
+        // another body) answers like the first and changes nothing.
+        var retried = headers
+        retried["Idempotency-Key"] = "put-50-attempt"
+        let original = try await nodes[2].send(.PUT, "/v1/assets/50", headers: retried, json: #"{"name":"first"}"#)
+        let retry = try await nodes[2].send(.PUT, "/v1/assets/50", headers: retried, json: #"{"name":"second"}"#)
+        #expect(original.status == 201 && retry.status == 201, "\(original) \(retry)")
+        let stored = try await nodes[2].send(.GET, "/v1/assets/50", headers: headers)
+        #expect(stored["name"]?.string == "first", "\(stored)")
+        let badKey = try await nodes[2].send(
+            .PUT, "/v1/assets/51", headers: headers.merging(["Idempotency-Key": "has space"]) { $1 }, json: "{}")
+        #expect(badKey.status == 400, "\(badKey)")
+
         // n2 dies mid-flight; writes go on through n1 and n3.
         kill(nodes[1].process.processIdentifier, SIGKILL)
-        nodes[1].process.waitUntilExit()
+        for _ in 0..<200 where nodes[1].process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         var last = ""
         for id in 2...21 {
             let node = nodes[id.isMultiple(of: 2) ? 0 : 2]

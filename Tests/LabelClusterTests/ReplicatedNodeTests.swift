@@ -77,9 +77,9 @@ struct ReplicatedNodeTests {
                             if case .upsertAsset(let namespace, let key, _, _) = submission.commands[0] {
                                 #expect(try node.store.read { try $0.namespace(namespace)?.contains(key) } == true)
                             }
-                        } catch let error as LabelIndexError {
+                        } catch let failure as CommandFailure {
                             // Labelling an asset that does not exist yet: the submission's own failure.
-                            guard case .assetNotFound = error else { throw error }
+                            guard case .assetNotFound = failure.underlying as? LabelIndexError else { throw failure }
                         }
                     }
                 }

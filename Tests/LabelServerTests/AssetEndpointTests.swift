@@ -92,12 +92,12 @@ import Testing
     @Test func largeBulkBodiesCommitInBoundedTransactions() async throws {
         try await withServer(.testing(jobChunkSize: 3)) { server in
             let headers = ["X-API-Key": try server.key()]
-            let before = server.runtime.writes.currentStatistics.commits
+            let before = server.store.groupCommitStatistics.commits
             let body = "[" + (1...10).map { #"{"id":\#($0),"labels":["bulk"]}"# }.joined(separator: ",") + "]"
             let reply = try await server.send(.post, "/v1/assets", headers: headers, json: body)
             #expect(reply.status == 200, "\(reply.text)")
             #expect(reply["created"]?.int == 10)
-            #expect(server.runtime.writes.currentStatistics.commits - before == 4)
+            #expect(server.store.groupCommitStatistics.commits - before == 4)
             #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == 10)
         }
     }

@@ -97,6 +97,12 @@ import Testing
             #expect(reply.status == 400)
             #expect(reply["responseCode"] == 400)
             #expect(reply["message"]?.stringValue?.contains("cycle") == true)
+            // A missing parent is a bad request; a missing label (with a missing parent) a 404.
+            reply = try await server.send(.put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"999"}"#)
+            #expect(reply.status == 400)
+            #expect(reply["message"]?.stringValue?.contains("names no label (999)") == true)
+            reply = try await server.send(.put, "/API/label/998", headers: ["APIKEY": key], json: #"{"parent":"999"}"#)
+            #expect(reply.status == 404)
             reply = try await server.send(.put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"0"}"#)
             #expect(reply["content"]?["parent_label_id"] == "0")
             let tree = try await server.send(.get, "/API/user/labels", headers: ["APIKEY": key])

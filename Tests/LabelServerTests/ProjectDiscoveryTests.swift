@@ -191,6 +191,56 @@ import Testing
         }
     }
 
+    /// The bulk update's command selects (when applied) exactly the assets the listing's
+    /// AssetSelection lists, for every kind of filter: the two implementations must agree.
+    @Test func bulkUpdateSelectsWhatTheListingLists() async throws {
+        try await withServer { server in
+            let key = try server.key()
+            let recent = Timestamps.iso8601(Date().addingTimeInterval(-3600))
+            try await server.putAsset(
+                1, name: "https://a.example", labels: ["prod", "web"], enumeration: "e1",
+                createdAt: "2020-01-15T00:00:00Z",
+                metadata: #"{"port":443,"host":"a.example","technologies":["nginx","php"],"is_new":true}"#, key: key)
+            try await server.putAsset(
+                2, name: "https://b.example", labels: ["prod"], enumeration: "e2", createdAt: recent,
+                metadata: #"{"port":8080,"host":"b.example","domain_name":"example.org","is_tech":true}"#, key: key)
+            try await server.putAsset(
+                3, name: "C", labels: ["web"], enumeration: "e1", createdAt: "2021-06-01T12:00:00.123Z",
+                metadata: #"{"port":"443","technologies":"php","is_new":false}"#, key: key)
+            try await server.putAsset(4, name: "plain", key: key)
+            let filters: [(query: String, body: String)] = [
+                ("", "{}"),
+                ("labels=prod", #"{"labels":"prod"}"#),
+                ("search=EXAMPLE", #"{"search":"EXAMPLE"}"#),
+                ("enumeration_ids=e1", #"{"enumeration_ids":["e1"]}"#),
+                ("enumeration_id=e2&labels=prod", #"{"enumeration_id":"e2","labels":"prod"}"#),
+                ("time=last_week", #"{"time":"last_week"}"#),
+                ("start_date=2020-01-01&end_date=2020-01-15", #"{"start_date":"2020-01-01","end_date":"2020-01-15"}"#),
+                ("start_date=2021-06-01", #"{"start_date":"2021-06-01"}"#),
+                ("port=443", #"{"port":"443"}"#),
+                ("port=8080,9000", #"{"port":"8080,9000"}"#),
+                ("technologies=php", #"{"technologies":"php"}"#),
+                ("is_new=true", #"{"is_new":true}"#),
+                ("is_tech=true&labels=prod", #"{"is_tech":true,"labels":"prod"}"#),
+                ("domain=example.org", #"{"domain":["example.org"]}"#),
+                ("host=a.example&port=443", #"{"host":"a.example","port":"443"}"#),
+                ("not_seen_for_days=1", #"{"not_seen_for_days":1}"#),
+                ("custom_filter=label:prod%20-label:web", #"{"custom_filter":"label:prod -label:web"}"#),
+            ]
+            for (query, body) in filters {
+                let listing = try await server.send(
+                    .get, "/v1/asset/enumerate/contents?limit=100&\(query)", headers: ["X-API-Key": key])
+                #expect(listing.status == 200, "\(query): \(listing.text)")
+                let listed = listing["data"]?.arrayValue?.count
+                let reply = try await server.send(
+                    .patch, "/v1/asset/labels?update_type=append", headers: ["X-API-Key": key],
+                    json: #"{"filters":\#(body),"labels":["seen"]}"#)
+                #expect(reply.status == 200, "\(body): \(reply.text)")
+                #expect(reply["asset_count"]?.int == listed, "\(body) vs \(query)")
+            }
+        }
+    }
+
     /// The other filters: custom_filter (plain and percent-encoded), time windows, dates,
     /// metadata attributes and flags, not_seen_for_days; and a bad custom_filter's error.
     @Test func attributeAndQueryFilters() async throws {

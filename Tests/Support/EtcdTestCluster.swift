@@ -109,14 +109,16 @@ public struct EtcdTestCluster: Sendable {
     /// Starts member `index` again with its data (after `kill`); returns the cluster with its
     /// new PID.
     public func restart(member index: Int) throws -> EtcdTestCluster {
+        let pidFile = directory + "/restart-\(index).pid"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "nohup " + members[index].command + " & echo $!"]
-        let output = Pipe()
-        process.standardOutput = output
+        process.arguments = ["-c", "nohup " + members[index].command + " & echo $! > " + pidFile]
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // waitpid, not waitUntilExit (see runScript).
+        var status: Int32 = 0
+        while waitpid(process.processIdentifier, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""
         guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestClusterError(message: "cannot restart \(members[index].name): \(text)")
         }

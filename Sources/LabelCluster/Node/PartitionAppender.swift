@@ -127,7 +127,7 @@ final class PartitionAppender: Sendable {
         default:
             return WriteUnavailable(
                 message:
-                    "etcd did not confirm the write (\(error)); it may or may not have been applied: retry with the same Idempotency-Key"
+                    "etcd did not confirm the write in time (no quorum, or no member reachable: \(error)); it may or may not have been applied: retry with the same Idempotency-Key"
             )
         }
     }

@@ -71,7 +71,7 @@ public final class ReplicatedNode: WritePath, Sendable {
         let outcomes = try await withApplyTimeout(partition: partition, sequence: appended.sequence)
         guard let outcomes, appended.index < outcomes.count else {
             if let record = appended.duplicateOf {
-                throw DuplicateWrite(record: record)
+                throw DuplicateWrite(partition: record.partition, sequence: record.sequence)
             }
             throw WriteUnavailable(
                 message:
@@ -137,15 +137,6 @@ public final class ReplicatedNode: WritePath, Sendable {
                 return
             }
         }
-    }
-}
-
-/// The write's idempotency key was used by an earlier write whose result this node no longer
-/// has: it was applied once, at `record`.
-public struct DuplicateWrite: Error, Hashable, Sendable, CustomStringConvertible {
-    public var record: IdempotencyRecord
-    public var description: String {
-        "a write with this Idempotency-Key was already applied (partition \(record.partition), sequence \(record.sequence))"
     }
 }
 

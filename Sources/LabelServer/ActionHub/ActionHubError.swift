@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelCommands
 import Logging
 
 /// ActionHub's (FastAPI's) error bodies: 403 `{"detail": "Could not validate API KEY"}`,
@@ -39,6 +40,8 @@ struct ActionHubError: Error {
     static func from(_ error: any Error, logger: Logger) -> ActionHubError {
         switch error {
         case let error as ActionHubError: return error
+        // A failed submission answers as the command's own error would.
+        case let failure as CommandFailure: return from(failure.underlying, logger: logger)
         case let error as InputError: return validation([error])
         case let error as PayloadTooLarge:
             return ActionHubError(status: .payloadTooLarge, detail: .string(error.message))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabelCommands
 import LabelIndex
 
 /// The ActionHub label and asset endpoints (A1–A4, and A5 for unknown users).
@@ -117,16 +118,8 @@ struct ActionHubRoutes {
         try errors.check()
         let namespace = try namespace(grant, program)
         let upserts = weights
-        try await runtime.write { writer in
-            let writer = try writer.namespace(namespace)
-            for (name, weight) in upserts {
-                if let id = try writer.labelID(named: name) {
-                    try writer.updateLabel(id, LabelUpdate(weight: .some(weight)))
-                } else {
-                    try writer.createLabel(NewLabel(name: name, weight: weight))
-                }
-            }
-        }
+        try await runtime.submit(
+            upserts.map { .setLabelWeight(namespace, name: $0.name, weight: $0.weight) }, namespace: namespace)
         return .json(["result": .string("\(upserts.count) label\(upserts.count == 1 ? "" : "s") upserted")])
     }
 
@@ -202,16 +195,12 @@ struct ActionHubRoutes {
         try errors.check()
         let namespace = try namespace(grant, program)
         let batch = upserts
-        try await runtime.write { writer in
-            let writer = try writer.namespace(namespace)
-            for upsert in batch {
-                let key = AssetKey.typed(type: Self.assetType, id: upsert.id)
-                try writer.upsertAsset(key, AssetAttributes(name: upsert.name))
-                if let labels = upsert.labels {
-                    try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: key)
-                }
-            }
-        }
+        try await runtime.submit(
+            batch.map { upsert in
+                .upsertAsset(
+                    namespace, .typed(type: Self.assetType, id: upsert.id), AssetAttributes(name: upsert.name),
+                    labels: upsert.labels.map { $0.map { LabelAssignment($0) } })
+            }, namespace: namespace)
         return .json(["result": .string("\(batch.count) asset\(batch.count == 1 ? "" : "s") upserted")])
     }
 

@@ -65,16 +65,17 @@ public struct APIKeyStore: Sendable {
 
     /// Creates a key for `account`. `scopes` `nil` grants every scope of the account.
     public func create(account: String, scopes: [String]?, note: String?) throws -> CreatedAPIKey {
-        let (created, command) = try Self.prepare(account: account, scopes: scopes, note: note)
-        try store.write { writer in _ = try writer.apply(CommandSubmission([command])) }
+        let (command, created) = try Self.creation(account: account, scopes: scopes, note: note)
+        try store.apply(CommandSubmission([command]))
         return created
     }
 
-    /// A new key for `account` and the command that stores it, for a store written through a
-    /// replicated log (`labelindex keys create --etcd`): the key works once the command is applied.
-    public static func prepare(
+    /// The command that stores a new key for `account`, and the key (its secret exists only
+    /// here): what `create` applies, for a caller that sends the command elsewhere (a
+    /// replicated log).
+    public static func creation(
         account: String, scopes: [String]?, note: String?
-    ) throws -> (key: CreatedAPIKey, command: WriteCommand) {
+    ) throws -> (command: WriteCommand, key: CreatedAPIKey) {
         guard Self.isValidAccount(account) else { throw APIKeyStoreError.invalidAccount(account) }
         var parsedScopes: [String]?
         if let scopes {
@@ -94,17 +95,12 @@ public struct APIKeyStore: Sendable {
         let record = APIKeyRecord(
             id: token.id, account: account, scopes: parsedScopes, note: note,
             createdAtMilliseconds: Int64(createdAt.timeIntervalSince1970 * 1000), sha256: token.digestHex)
+        let command = WriteCommand.setApplicationValue(
+            key: APIKeyRecord.storageKey(id: token.id), value: try record.encoded())
         let created = CreatedAPIKey(
             id: token.id, secret: token.secret, account: account, scopes: parsedScopes, note: note, createdAt: createdAt
         )
-        return (created, .setApplicationValue(key: APIKeyRecord.storageKey(id: token.id), value: try record.encoded()))
-    }
-
-    /// The command that revokes key `id` (applied, it answers `.deleted(false)` when there was
-    /// no such key); `nil` when `id` cannot be a key id.
-    public static func revocation(id: String) -> WriteCommand? {
-        guard APIKeyToken.isValidID(id) else { return nil }
-        return .removeApplicationValue(key: APIKeyRecord.storageKey(id: id))
+        return (command, created)
     }
 
     /// Every key, oldest first.
@@ -119,7 +115,14 @@ public struct APIKeyStore: Sendable {
     @discardableResult
     public func revoke(id: String) throws -> Bool {
         guard let command = Self.revocation(id: id) else { return false }
-        return try store.write { writer in try writer.apply(CommandSubmission([command])) == [.deleted(true)] }
+        return try store.apply(CommandSubmission([command])).result(0, \.deleted)
+    }
+
+    /// The command that deletes the key `id` (its result says whether there was one); `nil`
+    /// when `id` cannot name a key.
+    public static func revocation(id: String) -> WriteCommand? {
+        guard APIKeyToken.isValidID(id) else { return nil }
+        return .removeApplicationValue(key: APIKeyRecord.storageKey(id: id))
     }
 
     static let noteLimit = 200

@@ -1,4 +1,5 @@
 import Foundation
+import LabelCommands
 import LabelIndex
 
 /// A queued bulk label update (`PATCH /v1/asset/labels` over the async threshold), stored in
@@ -47,6 +48,11 @@ struct BulkJob: Codable, Sendable, Equatable {
 
     func store(in writer: Writer) throws {
         try writer.setApplicationValue(Array(try JSONEncoder().encode(self)), forKey: Self.storageKey(id: id))
+    }
+
+    /// The command that stores this record.
+    func storeCommand() throws -> WriteCommand {
+        .setApplicationValue(key: Self.storageKey(id: id), value: Array(try JSONEncoder().encode(self)))
     }
 
     static func decode(_ bytes: [UInt8]) throws -> BulkJob { try JSONDecoder().decode(BulkJob.self, from: Data(bytes)) }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelCommands
 import Logging
 
 /// The Labeling API's reply envelope: `{"responseCode", "message", "content"}`. Errors carry
@@ -23,6 +24,8 @@ struct LabelingError: Error {
     static func from(_ error: any Error, logger: Logger) -> LabelingError {
         switch error {
         case let error as LabelingError: return error
+        // A failed submission answers as the command's own error would.
+        case let failure as CommandFailure: return from(failure.underlying, logger: logger)
         case let error as InputError: return LabelingError(status: .badRequest, message: error.message)
         case let error as PayloadTooLarge: return LabelingError(status: .payloadTooLarge, message: error.message)
         default:

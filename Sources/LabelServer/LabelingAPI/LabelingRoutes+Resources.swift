@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelCommands
 import LabelIndex
 
 extension LabelingRoutes {
@@ -18,18 +19,10 @@ extension LabelingRoutes {
             seen.insert($0).inserted
         }
         let namespace = namespace(grant)
-        try await runtime.write { writer in
-            guard let writer = try writer.existingNamespace(namespace), try writer.label(id) != nil else {
-                throw LabelingError.labelNotFound
-            }
-            let keys = resources.map { AssetKey.typed(type: $0.type, id: $0.id) }
-            if adding {
-                for key in keys where try !writer.contains(key) { try writer.upsertAsset(key) }
-                try writer.link(keys, to: id)
-            } else {
-                try writer.unlink(keys, from: id)
-            }
-        }
+        let keys = resources.map { AssetKey.typed(type: $0.type, id: $0.id) }
+        try await runtime.submit(
+            [adding ? .link(namespace, id, keys, createMissingAssets: true) : .unlink(namespace, id, keys)],
+            namespace: namespace)
         return LabelingEnvelope.success(.array(resources.map(\.json)))
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelCommands
 import LabelIndex
 
 /// The white-label Labeling API (J1–J8) under `/API` (case-sensitive) and its `/API/v1` alias.
@@ -114,11 +115,11 @@ struct LabelingRoutes {
         let color = try Self.color(fields)
         let parent = try Self.parent(fields)
         let namespace = namespace(grant)
-        let (label, order) = try await runtime.write { writer -> (Label, Int) in
-            let writer = try writer.namespace(namespace)
-            let parentID = try Self.resolve(parent, in: writer)
-            let label = try writer.createLabel(NewLabel(name: name, color: color ?? nil, parent: parentID))
-            return (label, try writer.children(of: label.parent).count - 1)
+        let (label, order) = try await Self.parentChecked(parent) {
+            try await runtime.submit(
+                [.createLabel(namespace, NewLabel(name: name, color: color ?? nil, parent: parent ?? nil))],
+                namespace: namespace
+            ).result(0, \.label)
         }
         return LabelingEnvelope.success(.object(LabelRepresentation.json(label, account: grant.account, order: order)))
     }
@@ -149,14 +150,11 @@ struct LabelingRoutes {
             throw InputError(.body, .invalidValue("changes nothing: send name, color, parent or parent_label_id"))
         }
         let namespace = namespace(grant)
-        let (label, order) = try await runtime.write { writer -> (Label, Int) in
-            guard let writer = try writer.existingNamespace(namespace), try writer.label(id) != nil else {
-                throw LabelingError.labelNotFound
-            }
-            var update = LabelUpdate(name: name, color: color ?? nil)
-            if let parent { update.parent = try Self.resolve(parent, in: writer).map(LabelParent.label) ?? .root }
-            let label = try writer.updateLabel(id, update)
-            return (label, try writer.children(of: label.parent).firstIndex { $0.id == id } ?? 0)
+        var update = LabelUpdate(name: name, color: color ?? nil)
+        if let parent { update.parent = parent.map(LabelParent.label) ?? .root }
+        let command = WriteCommand.updateLabel(namespace, id, update)
+        let (label, order) = try await Self.parentChecked(parent, of: id) {
+            try await runtime.submit([command], namespace: namespace).result(0, \.label)
         }
         return LabelingEnvelope.success(.object(LabelRepresentation.json(label, account: grant.account, order: order)))
     }
@@ -165,12 +163,7 @@ struct LabelingRoutes {
     func deleteLabel(_ context: BasicRequestContext, _ grant: AccessGrant) async throws -> Response {
         let id = try labelID(context)
         let namespace = namespace(grant)
-        try await runtime.write { writer in
-            guard let writer = try writer.existingNamespace(namespace), try writer.label(id) != nil else {
-                throw LabelingError.labelNotFound
-            }
-            try writer.deleteLabel(id)
-        }
+        try await runtime.submit([.deleteLabel(namespace, id)], namespace: namespace)
         return LabelingEnvelope.success(true)
     }
 
@@ -196,13 +189,18 @@ struct LabelingRoutes {
         return nil
     }
 
-    /// The parent's id after checking it exists (a missing parent is a bad request, not a 404
-    /// of the label in the path).
-    private static func resolve(_ parent: LabelID??, in writer: NamespaceWriter) throws -> LabelID? {
-        guard let parent, let id = parent else { return nil }
-        guard try writer.label(id) != nil else {
-            throw InputError(InputLocation(.body, [.key("parent")]), .invalidValue("names no label (\(id))"))
+    /// Runs the write `body`; a missing parent is a bad request, not a 404 of the label in the
+    /// path (`label`, which the engine reports first when both are missing).
+    private static func parentChecked<T>(
+        _ parent: LabelID??, of label: LabelID? = nil, _ body: () async throws -> T
+    ) async throws -> T {
+        do { return try await body() } catch let failure as CommandFailure {
+            if case .labelNotFound(let missing)? = failure.underlying as? LabelIndexError, missing != label,
+                let parent, let id = parent, missing == id
+            {
+                throw InputError(InputLocation(.body, [.key("parent")]), .invalidValue("names no label (\(id))"))
+            }
+            throw failure
         }
-        return id
     }
 }

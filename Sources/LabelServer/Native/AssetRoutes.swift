@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelCommands
 import LabelIndex
 
 /// Creating, reading and deleting assets (labels can only be put on assets that exist):
@@ -7,10 +8,10 @@ import LabelIndex
 /// - `GET /v1/assets/{asset_id}`, `DELETE /v1/assets/{asset_id}`.
 /// - `POST /v1/assets`: bulk upsert from a JSON array, `{"assets": [...]}`, or NDJSON
 ///   (`Content-Type: application/x-ndjson`); all records are validated first, so a bad record
-///   writes nothing. They are written in order in transactions of `jobChunkSize` records (one
-///   transaction up to that size); when a later transaction fails (a full disk), the error's
-///   `applied` says how many records were written before it. Upserts are idempotent, so the
-///   whole request can be retried.
+///   writes nothing. They are written in order in submissions of `jobChunkSize` records (one
+///   transaction up to that size); when a later one fails (a full disk), the error's `applied`
+///   says how many records were written before it. Upserts are idempotent, so the whole request
+///   can be retried.
 ///
 /// `asset_id` is an int64 (ProjectDiscovery assets) or `type:id` (e.g. `form:123`). The
 /// namespace is chosen with `X-Namespace`.
@@ -50,14 +51,10 @@ struct AssetRoutes {
         let object = try FieldReader(parseJSONBody(bytes), at: .body).object()
         let record = try AssetInput.record(object, key: key, runtime: runtime)
         let namespace = caller.namespace
-        let (outcome, asset) = try await runtime.write { writer -> (UpsertOutcome, Asset?) in
-            let writer = try writer.namespace(namespace)
-            let outcome = try writer.upsertAsset(record.key, record.attributes)
-            if let labels = record.labels {
-                try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
-            }
-            return (outcome, try writer.asset(record.key))
-        }
+        let outcome = try await runtime.submit([Self.command(record, in: namespace)], namespace: namespace)
+            .result(0, \.upsertOutcome)
+        // Read after the commit: the asset as stored then (a later write may already show).
+        let asset = try await runtime.read { try $0.namespace(namespace)?.asset(record.key) }
         var writer = JSONWriter(capacity: 512)
         if case .created = outcome {
             writer.raw(#"{"created":true,"asset":"#)
@@ -85,9 +82,8 @@ struct AssetRoutes {
         let caller = try NativeCaller.resolve(request, runtime: runtime)
         let key = try key(context)
         let namespace = caller.namespace
-        let deleted = try await runtime.write { writer in
-            try writer.existingNamespace(namespace)?.deleteAsset(key) ?? false
-        }
+        let deleted = try await runtime.submit([.deleteAsset(namespace, key)], namespace: namespace)
+            .result(0, \.deleted)
         guard deleted else { throw NativeError.notFound("asset \(key) not found") }
         return .json(["deleted": true])
     }
@@ -97,48 +93,31 @@ struct AssetRoutes {
         let bytes = try await request.collectBody(limit: runtime.limits.maxBulkRequestBytes)
         let records = try AssetInput.bulkRecords(bytes, encoding: request.bodyEncoding, runtime: runtime)
         let namespace = caller.namespace
-        // Bounded transactions, so a large body never holds the writer for long: small writes
-        // of other requests commit between its chunks.
+        // Bounded submissions, so a large body never holds the writer for long: other
+        // requests' writes commit between its chunks.
         let chunkSize = max(1, runtime.configuration.jobChunkSize)
         var created = 0
-        var updated = 0
         for start in stride(from: 0, to: records.count, by: chunkSize) {
             let chunk = records[start..<min(start + chunkSize, records.count)]
-            let counts: (Int, Int)
+            let results: [CommandResult]
             do {
-                counts = try await writeChunk(chunk, namespace: namespace, applied: start)
-            } catch let failure as RecordFailure {
-                throw failure
+                // One command per record, so a failing command's index is its record's.
+                results = try await runtime.submit(chunk.map { Self.command($0, in: namespace) }, namespace: namespace)
+            } catch let failure as CommandFailure {
+                throw RecordFailure(index: start + failure.index, applied: start, underlying: failure.underlying)
             } catch {
                 // The commit failed (not one record): name the chunk's first record.
                 throw RecordFailure(index: start, applied: start, underlying: error)
             }
-            created += counts.0
-            updated += counts.1
+            for index in results.indices {
+                if case .created = try results.result(index, \.upsertOutcome) { created += 1 }
+            }
         }
-        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(updated)])
+        return .json(["count": .int(records.count), "created": .int(created), "updated": .int(records.count - created)])
     }
 
-    private func writeChunk(
-        _ chunk: ArraySlice<AssetUpsertRecord>, namespace: Namespace, applied start: Int
-    ) async throws -> (Int, Int) {
-        try await runtime.write { writer -> (Int, Int) in
-            let writer = try writer.namespace(namespace)
-            var created = 0
-            var updated = 0
-            for (index, record) in zip(chunk.indices, chunk) {
-                do {
-                    if case .created = try writer.upsertAsset(record.key, record.attributes) {
-                        created += 1
-                    } else {
-                        updated += 1
-                    }
-                    if let labels = record.labels {
-                        try writer.apply(.replace(labels.map { LabelAssignment($0) }), to: record.key)
-                    }
-                } catch { throw RecordFailure(index: index, applied: start, underlying: error) }
-            }
-            return (created, updated)
-        }
+    private static func command(_ record: AssetUpsertRecord, in namespace: Namespace) -> WriteCommand {
+        .upsertAsset(
+            namespace, record.key, record.attributes, labels: record.labels.map { $0.map { LabelAssignment($0) } })
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelCommands
 import LabelIndex
 import LabelQuery
 import Logging
@@ -40,6 +41,8 @@ struct NativeError: Error {
     static func from(_ error: any Error, logger: Logger) -> NativeError {
         switch error {
         case let error as NativeError: return error
+        // A failed submission answers as the command's own error would.
+        case let failure as CommandFailure: return from(failure.underlying, logger: logger)
         case let error as InputError:
             var details: JSONObject = ["location": .string(error.location.source.rawValue)]
             if !error.location.elements.isEmpty { details["field"] = .string(error.location.path) }

@@ -1,3 +1,5 @@
+import Foundation
+import LabelCommands
 import LabelIndex
 import LabelQuery
 import Roaring
@@ -42,4 +44,28 @@ extension Asset {
 
     /// The int id or `type:id`, as the `/v1` endpoints write it.
     var keyText: String { key.description }
+}
+
+extension AssetFilters {
+    /// The same selection as a command's selector, evaluated when the command is applied: the
+    /// label part as canonical query text, the attribute part as an `AttributeFilter`, integer
+    /// ids only. Time bounds are fixed now, in whole milliseconds rounded up: stored times are
+    /// whole milliseconds, so `t >= bound` and `t < bound` keep their meaning.
+    var selector: AssetSelector {
+        func milliseconds(_ date: Date?) -> Int64? {
+            date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.up)) }
+        }
+        var filter = AttributeFilter(
+            nameContains: search, createdFrom: milliseconds(createdFrom), createdBefore: milliseconds(createdBefore),
+            notUpdatedSince: milliseconds(notUpdatedSince),
+            anyOfMembers: attributeValues.map {
+                AttributeFilter.Member(key: $0.key == "domain" ? "domain_name" : $0.key, values: $0.values)
+            },
+            trueMembers: requiredFlags)
+        if let enumerationIDs {
+            filter.stringMembers = [AttributeFilter.Member(key: "enumeration_id", values: enumerationIDs)]
+        }
+        return AssetSelector(
+            query: expression.description, integerKeysOnly: true, attributes: checksAttributes ? filter : nil)
+    }
 }

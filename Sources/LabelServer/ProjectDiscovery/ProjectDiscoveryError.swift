@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelCommands
 import LabelQuery
 import Logging
 
@@ -31,6 +32,8 @@ struct ProjectDiscoveryError: Error {
         switch error {
         case let error as ProjectDiscoveryError:
             return error
+        // A failed submission answers as the command's own error would.
+        case let failure as CommandFailure: return from(failure.underlying, logger: logger)
         case let error as InputError:
             let code: String
             switch (error.location.source, error.kind) {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabelCommands
 import LabelIndex
 import LabelQuery
 import Roaring
@@ -145,11 +146,7 @@ struct ProjectDiscoveryRoutes {
     }
 
     private func apply(_ change: LabelChange, to key: AssetKey, in namespace: Namespace) async throws {
-        try await runtime.write { writer in
-            // A missing namespace means a missing asset; looking must not create it.
-            guard let writer = try writer.existingNamespace(namespace) else { throw LabelIndexError.assetNotFound(key) }
-            try writer.apply(change, to: key)
-        }
+        try await runtime.submit([.changeLabels(namespace, key, change)], namespace: namespace)
     }
 
     // MARK: P4
@@ -178,8 +175,8 @@ struct ProjectDiscoveryRoutes {
                 operation: type.rawValue,
                 labels: labels, status: .queued, matched: matched.count, processed: 0, changed: 0,
                 createdAt: BulkJob.nowMilliseconds())
-            try await runtime.write { writer in try job.store(in: writer) }
-            runtime.jobs.start(job, namespace: namespace, change: change, ordinals: matched)
+            try await runtime.submit([try job.storeCommand()], namespace: namespace)
+            runtime.jobs.start(job, namespace: namespace, selector: filters.selector, change: change, ordinals: matched)
             var headers = HTTPFields()
             headers[HTTPFieldNames.location] = "/v1/jobs/\(job.id)"
             return .json(
@@ -188,14 +185,11 @@ struct ProjectDiscoveryRoutes {
                     "job_id": .string(job.id), "job_url": .string("/v1/jobs/\(job.id)"),
                 ], headers: headers)
         }
-        // Re-evaluated inside the transaction, so the change and its count are exact even if
-        // other writes landed since the count above.
-        let count = try await runtime.write { writer -> Int in
-            guard let writer = try writer.existingNamespace(namespace) else { return 0 }
-            let ordinals = try selection.ordinals(in: writer)
-            try writer.apply(change, toOrdinals: RoaringBitmap(ordinals))
-            return ordinals.count
-        }
+        // Re-evaluated when the command is applied, so the change and its count are exact even
+        // if other writes landed since the count above.
+        let count = try await runtime.submit(
+            [.changeLabelsMatching(namespace, filters.selector, change)], namespace: namespace
+        ).result(0, \.matched)
         return .json(["message": "Labels updated successfully", "asset_count": .int(count), "async": false])
     }
 }

@@ -1,4 +1,5 @@
 import HTTPTypes
+import LabelCommands
 import LabelIndex
 import LabelQuery
 
@@ -35,6 +36,8 @@ struct EngineFailure: Sendable {
     }
 
     init(_ error: any Error) {
+        // A failed submission is classified by its failing command's own error.
+        let error = (error as? CommandFailure)?.underlying ?? error
         switch error {
         case let error as LabelIndexError:
             message = error.description
@@ -55,7 +58,16 @@ struct EngineFailure: Sendable {
             default: kind = .invalid
             }
             message = error.description
-        case let error as ServiceUnavailable:
+        case let error as WriteTooLarge:
+            kind = .invalid
+            message = error.description
+        case let error as ReplicaBehind:
+            kind = .unavailable
+            message = error.message
+        case let error as DuplicateWrite:
+            kind = .conflict
+            message = error.description
+        case let error as WriteUnavailable:
             kind = .unavailable
             message = error.message
         default:

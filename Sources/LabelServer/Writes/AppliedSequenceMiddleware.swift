@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import LabelIndex
 import Logging
+import Synchronization
 
 /// Replicated nodes only: every response says what the node has applied (`X-Applied-Seq:
 /// 0:120,1:98`, partition:sequence), and a request with `min_seq=P:S[,P:S…]` waits until the
@@ -12,6 +13,7 @@ struct AppliedSequenceMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     static let header = HTTPField.Name("X-Applied-Seq")!
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
     static let maximumWait: Duration = .seconds(5)
 
     let writePath: any WritePath
@@ -23,10 +25,11 @@ struct AppliedSequenceMiddleware: RouterMiddleware {
         var response: Response
         do {
             try await waitForMinimumSequences(request)
-            response = try await next(request, context)
+            let scope = try IdempotencyScope(request.headers[Self.idempotencyHeader])
+            response = try await IdempotencyScope.$current.withValue(scope) { try await next(request, context) }
         } catch let error as InputError {
             response = Self.errorResponse(error, family: RouteFamily(endpointPath: context.endpointPath), logger: logger)
-        } catch let error as ServiceUnavailable {
+        } catch let error as ReplicaBehind {
             response = Self.errorResponse(error, family: RouteFamily(endpointPath: context.endpointPath), logger: logger)
         }
         if let applied = writePath.appliedSequenceHeader(for: nil) { response.headers[Self.header] = applied }
@@ -38,7 +41,7 @@ struct AppliedSequenceMiddleware: RouterMiddleware {
         for (partition, sequence) in try Self.parse(String(wanted)) {
             guard await writePath.waitForApplied(partition: partition, sequence: sequence, timeout: Self.maximumWait)
             else {
-                throw ServiceUnavailable(
+                throw ReplicaBehind(
                     message:
                         "this node has not applied sequence \(sequence) of partition \(partition) within \(Self.maximumWait); retry, or read from another node"
                 )
@@ -70,5 +73,45 @@ struct AppliedSequenceMiddleware: RouterMiddleware {
             positions.append((partition, sequence))
         }
         return positions
+    }
+}
+
+/// The node has not applied what a `min_seq` read asked for in time: 503 in every family.
+struct ReplicaBehind: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A request's `Idempotency-Key`: each submission the request makes gets the key and its
+/// position (`key#0`, `key#1`, … for the chunks of a bulk upsert), so a retry of the whole
+/// request applies each of them once.
+final class IdempotencyScope: Sendable {
+    @TaskLocal static var current: IdempotencyScope?
+
+    static let maximumLength = 128
+
+    let key: String
+    private let next = Mutex(0)
+
+    /// `nil` without a key; a key must be 1 to 128 printable ASCII characters.
+    convenience init?(_ header: String?) throws(InputError) {
+        guard let header else { return nil }
+        guard (1...Self.maximumLength).contains(header.utf8.count), header.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else {
+            throw InputError(
+                .header("Idempotency-Key"), .invalidValue("must be 1 to \(Self.maximumLength) printable ASCII characters"))
+        }
+        self.init(key: header)
+    }
+
+    private init(key: String) { self.key = key }
+
+    /// The key of the request's next submission.
+    func nextKey() -> String {
+        let position = next.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+        return "\(key)#\(position)"
     }
 }

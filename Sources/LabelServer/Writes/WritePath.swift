@@ -38,6 +38,23 @@ struct LocalWritePath: WritePath {
     func appliedSequenceHeader(for namespace: Namespace?) -> String? { nil }
 }
 
+/// A command answered with a result of another kind than its own (a bug): a 500.
+struct UnexpectedCommandResult: Error, CustomStringConvertible {
+    var results: [CommandResult]
+    var description: String { "unexpected command results \(results)" }
+}
+
+extension Array where Element == CommandResult {
+    /// `extract` applied to the result at `index`; throws `UnexpectedCommandResult` when that
+    /// result is missing or of another kind.
+    func result<T>(_ index: Int = 0, _ extract: (CommandResult) -> T?) throws -> T {
+        guard indices.contains(index), let value = extract(self[index]) else {
+            throw UnexpectedCommandResult(results: self)
+        }
+        return value
+    }
+}
+
 /// One request's writes encode to more than one replicated log entry may hold: every family
 /// answers 413 with its own error body; nothing was written.
 public struct WriteTooLarge: Error, Hashable, Sendable, CustomStringConvertible {
@@ -49,5 +66,19 @@ public struct WriteTooLarge: Error, Hashable, Sendable, CustomStringConvertible 
     }
     public var description: String {
         "the request's writes encode to \(bytes) bytes; one replicated write holds at most \(limit): send fewer records per request"
+    }
+}
+
+/// The request's `Idempotency-Key` was used by an earlier write that was applied once (at
+/// `sequence` of `partition`) and whose reply this node no longer has: 409 in every family.
+public struct DuplicateWrite: Error, Hashable, Sendable, CustomStringConvertible {
+    public var partition: UInt32
+    public var sequence: UInt64
+    public init(partition: UInt32, sequence: UInt64) {
+        self.partition = partition
+        self.sequence = sequence
+    }
+    public var description: String {
+        "a write with this Idempotency-Key was already applied (partition \(partition), sequence \(sequence))"
     }
 }

@@ -40,7 +40,7 @@ struct KeysCreateCommand: AsyncParsableCommand {
         let created: CreatedAPIKey
         if let (log, partitions) = try await cluster.openCluster() {
             // Through the log, so every node has the key once it has applied the entry.
-            let prepared = try APIKeyStore.prepare(account: account, scopes: scopes.isEmpty ? nil : scopes, note: note)
+            let prepared = try APIKeyStore.creation(account: account, scopes: scopes.isEmpty ? nil : scopes, note: note)
             _ = try await LogSubmitter(log: log, partitions: partitions).append(
                 CommandSubmission(commands: [prepared.command], namespace: nil))
             created = prepared.key
