@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "LabelCluster",
             dependencies: [
-                "LabelIndex", "LabelServer",
+                "LabelIndex", "LabelCommands", "LabelServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,7 +89,8 @@ let package = Package(
         .executableTarget(
             name: "labelindex",
             dependencies: [
-                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelServer", "LabelCommandLine",
+                "LabelIndex", "LabelQuery", "LabelCommands", "LabelInterchange", "LabelServer", "LabelCluster",
+                "LabelCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -120,16 +121,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "LabelTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "LabelClusterTests",
             dependencies: [
-                "LabelCluster", "LabelIndex", "LabelServer",
+                "LabelTestSupport", "LabelCluster", "LabelCommands", "LabelIndex", "LabelInterchange", "LabelServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "labelindex", "labelindex-bench", "LabelIndex", "LabelBench",
+                "labelindex", "labelindex-bench", "LabelIndex", "LabelBench", "LabelTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

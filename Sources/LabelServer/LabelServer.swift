@@ -81,6 +81,9 @@ public enum LabelServer {
         router.add(
             middleware: MetricsMiddleware(
                 metrics: runtime.metrics, authenticationDisabled: runtime.configuration.authentication == .disabled))
+        if let writePath = runtime.configuration.writePath, writePath.appliedSequenceHeader(for: nil) != nil {
+            router.add(middleware: AppliedSequenceMiddleware(writePath: writePath, logger: runtime.logger))
+        }
         ProjectDiscoveryRoutes(runtime: runtime).register(on: router)
         LabelingRoutes(runtime: runtime).register(on: router)
         ActionHubRoutes(runtime: runtime).register(on: router)

@@ -71,7 +71,9 @@ final class ServerRuntime: Sendable {
     /// their results once durable. The submission's time is now.
     @discardableResult
     func submit(_ commands: [WriteCommand], namespace: Namespace?) async throws -> [CommandResult] {
-        try await writePath.submit(CommandSubmission(commands: commands, namespace: namespace))
+        try await writePath.submit(
+            CommandSubmission(
+                commands: commands, namespace: namespace, idempotencyKey: IdempotencyScope.current?.nextKey()))
     }
 
     /// Stops the background machinery (after the HTTP server has stopped).

@@ -42,7 +42,7 @@ struct LabelIndexCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, QueryCommand.self, LabelsCommand.self,
-            AssetsCommand.self, StatsCommand.self, CheckCommand.self, KeysCommand.self,
+            AssetsCommand.self, StatsCommand.self, CheckCommand.self, KeysCommand.self, ClusterCommand.self,
         ])
 
     /// Exit codes for the errors of the libraries only this tool uses (`CommandFailure`

@@ -1,4 +1,5 @@
 import Foundation
+import LabelTestSupport
 import LabelIndex
 import Testing
 

@@ -21,8 +21,10 @@ public final class EtcdReplicationLog: ReplicationLog {
     /// Entries per range read while following (well under etcd's response limits).
     static let pageSize = 256
 
-    public convenience init(endpoints: [String]) {
-        self.init(client: EtcdClient(endpoints: endpoints))
+    /// The log of the cluster whose keys live under `keyRoot` (`/lix/`; one etcd can hold
+    /// several clusters under different roots) in the etcd cluster at `endpoints`.
+    public convenience init(endpoints: [String], keyRoot: String = "/lix/") {
+        self.init(client: EtcdClient(endpoints: endpoints), keys: ClusterKeys(root: keyRoot))
     }
 
     package init(client: EtcdClient, keys: ClusterKeys = ClusterKeys()) {

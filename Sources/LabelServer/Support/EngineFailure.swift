@@ -58,6 +58,15 @@ struct EngineFailure: Sendable {
             default: kind = .invalid
             }
             message = error.description
+        case let error as WriteTooLarge:
+            kind = .invalid
+            message = error.description
+        case let error as ReplicaBehind:
+            kind = .unavailable
+            message = error.message
+        case let error as DuplicateWrite:
+            kind = .conflict
+            message = error.description
         case let error as WriteUnavailable:
             kind = .unavailable
             message = error.message

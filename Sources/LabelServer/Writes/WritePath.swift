@@ -9,6 +9,14 @@ public protocol WritePath: Sendable {
     /// `X-Applied-Seq` for a response about `namespace` (nil namespace: every partition, as
     /// `0:120,1:98`); nil in single-node mode (no header).
     func appliedSequenceHeader(for namespace: Namespace?) -> String?
+    /// Waits until sequence `sequence` of `partition` is applied here (`min_seq`), at most
+    /// `timeout`; returns whether it is.
+    func waitForApplied(partition: UInt32, sequence: UInt64, timeout: Duration) async -> Bool
+}
+
+extension WritePath {
+    /// A single node has applied everything it acknowledged.
+    public func waitForApplied(partition: UInt32, sequence: UInt64, timeout: Duration) async -> Bool { true }
 }
 
 /// The replicated log cannot take writes now (no quorum, unreachable): every family answers 503
@@ -44,5 +52,33 @@ extension Array where Element == CommandResult {
             throw UnexpectedCommandResult(results: self)
         }
         return value
+    }
+}
+
+/// One request's writes encode to more than one replicated log entry may hold: every family
+/// answers 413 with its own error body; nothing was written.
+public struct WriteTooLarge: Error, Hashable, Sendable, CustomStringConvertible {
+    public var bytes: Int
+    public var limit: Int
+    public init(bytes: Int, limit: Int) {
+        self.bytes = bytes
+        self.limit = limit
+    }
+    public var description: String {
+        "the request's writes encode to \(bytes) bytes; one replicated write holds at most \(limit): send fewer records per request"
+    }
+}
+
+/// The request's `Idempotency-Key` was used by an earlier write that was applied once (at
+/// `sequence` of `partition`) and whose reply this node no longer has: 409 in every family.
+public struct DuplicateWrite: Error, Hashable, Sendable, CustomStringConvertible {
+    public var partition: UInt32
+    public var sequence: UInt64
+    public init(partition: UInt32, sequence: UInt64) {
+        self.partition = partition
+        self.sequence = sequence
+    }
+    public var description: String {
+        "a write with this Idempotency-Key was already applied (partition \(partition), sequence \(sequence))"
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabelCluster
 import LabelCommandLine
 import LabelIndex
 import LabelServer
@@ -24,6 +25,14 @@ struct ServeCommand: AsyncParsableCommand {
               labelindex serve
               labelindex serve --host 0.0.0.0 --port 9090 --data-dir /var/lib/labelindex
               labelindex serve --no-auth          (local development only)
+
+            Cluster mode (`--etcd URLS`, after `labelindex cluster init`): every write is appended \
+            to its partition's log in etcd and acknowledged once etcd has committed it and this \
+            node has applied it; the node applies every partition's log to its own store, so it \
+            answers every read. Responses carry X-Applied-Seq (partition:sequence of each \
+            partition this node has applied); a read with ?min_seq=P:S waits until the node has \
+            applied sequence S of partition P. Keys are made with `labelindex keys create --etcd`.
+              labelindex serve --etcd http://10.0.0.1:2379,http://10.0.0.2:2379 --data-dir /var/lib/labelindex
             """)
 
     enum LogLevel: String, ExpressibleByArgument, CaseIterable {
@@ -33,6 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "The address to bind.")
     var host: String = "127.0.0.1"
@@ -73,17 +84,31 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let labelStore = try store.openForWriting()
-        if !noAuthentication { try createBootstrapKeyIfNeeded(in: labelStore) }
         var logger = Logger(label: "labelindex") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel.level
+        var node: ReplicatedNode?
+        if let (log, partitions) = try await cluster.openCluster() {
+            let started = try ReplicatedNode(store: labelStore, log: log, partitions: partitions, logger: logger)
+            started.start()
+            node = started
+            logger.info(
+                "cluster mode", metadata: ["etcd": "\(cluster.etcd ?? "")", "partitions": "\(partitions.count)"])
+        } else if !noAuthentication {
+            // In a cluster keys come through the log (`keys create --etcd`); a bootstrap key
+            // written here would exist on this node only.
+            try createBootstrapKeyIfNeeded(in: labelStore)
+        }
         var configuration = ServerConfiguration(
             host: host, port: port, authentication: noAuthentication ? .disabled : .apiKeys, readThreads: readThreads)
         configuration.connections = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout),
             bodyTimeout: .seconds(bodyTimeout), maxConnections: maxConnections)
+        configuration.writePath = node
         do {
             try await LabelServer.run(store: labelStore, configuration: configuration, logger: logger)
+            await node?.stop()
         } catch {
+            await node?.stop()
             throw CommandFailure.failure("the server stopped: \(error)")
         }
     }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import LabelCluster
 import LabelCommandLine
+import LabelCommands
 import LabelServer
 
-struct KeysCreateCommand: ParsableCommand {
+struct KeysCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Create an API key and print its secret (shown only once).",
@@ -15,9 +17,12 @@ struct KeysCreateCommand: ParsableCommand {
             Examples:
               labelindex keys create --account acme
               labelindex keys create --account acme --scope team/blue --note 'blue team CI'
+              labelindex keys create --account acme --etcd http://127.0.0.1:2379   (a cluster)
             """)
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "The account the key belongs to (a-z, 0-9, _ and -).")
     var account: String
@@ -31,10 +36,18 @@ struct KeysCreateCommand: ParsableCommand {
     @Flag(help: "Print the key (secret included) as JSON.")
     var json = false
 
-    func run() throws {
-        let labelStore = try store.openForWriting()
-        let created = try APIKeyStore(store: labelStore).create(
-            account: account, scopes: scopes.isEmpty ? nil : scopes, note: note)
+    func run() async throws {
+        let created: CreatedAPIKey
+        if let (log, partitions) = try await cluster.openCluster() {
+            // Through the log, so every node has the key once it has applied the entry.
+            let prepared = try APIKeyStore.creation(account: account, scopes: scopes.isEmpty ? nil : scopes, note: note)
+            _ = try await LogSubmitter(log: log, partitions: partitions).append(
+                CommandSubmission(commands: [prepared.command], namespace: nil))
+            created = prepared.key
+        } else {
+            created = try APIKeyStore(store: try store.openForWriting()).create(
+                account: account, scopes: scopes.isEmpty ? nil : scopes, note: note)
+        }
         if json {
             try JSONPrinting.print(KeyOutput(created))
             return

@@ -1,0 +1,136 @@
+import Foundation
+import LabelTestSupport
+import Testing
+
+/// `labelindex serve --etcd` nodes against a real 3-member etcd cluster of their own: writes
+/// through any node are read on every node (`min_seq`), a node killed with SIGKILL and a wiped
+/// one catch up, writes go on through the kill of the etcd leader, and without quorum writes
+/// are refused with 503 while reads go on.
+@Suite(.serialized) struct ClusterEndToEndTests {
+    struct Cluster {
+        let etcd: EtcdTestCluster
+        let prefix: String
+        let directory: TemporaryDirectory
+
+        var flags: [String] { ["--etcd", etcd.endpointList, "--cluster-prefix", prefix] }
+
+        func node(_ name: String) async throws -> ServerProcess {
+            try await ServerProcess(["--data-dir", directory.path(name)] + flags)
+        }
+    }
+
+    static func makeCluster(_ etcd: EtcdTestCluster) throws -> Cluster {
+        let cluster = Cluster(etcd: etcd, prefix: uniqueKeyRoot(), directory: try TemporaryDirectory())
+        let created = try CLI.succeed(["cluster", "init", "--partitions", "4"] + cluster.flags)
+        #expect(created.stdout.contains("with 4 partitions"), "\(created)")
+        return cluster
+    }
+
+    /// The `P:S` of a write's partition from its X-Applied-Seq (every partition, after a write
+    /// on that node: waiting for all of them is enough for a reader).
+    static func appliedSequences(_ reply: Reply) throws -> String {
+        try #require(reply.headers["X-Applied-Seq"].first, "no X-Applied-Seq on \(reply)")
+    }
+
+    @Test func writesThroughAnyNodeAreReadOnEveryNodeAndSurviveKills() async throws {
+        let etcd = try EtcdTestCluster.dedicated()
+        defer { etcd.stop() }
+        let cluster = try Self.makeCluster(etcd)
+        let secret = try CLI.succeed(["keys", "create", "--account", "acme"] + cluster.flags).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let headers = ["X-API-Key": secret]
+        var nodes = [try await cluster.node("n1"), try await cluster.node("n2"), try await cluster.node("n3")]
+
+        // Written on n1, read on n2 and n3 once they have applied what n1 had.
+        let put = try await nodes[0].send(
+            .PUT, "/v1/assets/1", headers: headers, json: #"{"name":"one","labels":["env-prod"]}"#)
+        #expect(put.status == 201, "\(put)")
+        let seen = try Self.appliedSequences(put)
+        for node in nodes[1...] {
+            let read = try await node.send(.GET, "/v1/assets/1?min_seq=\(seen)", headers: headers)
+            #expect(read.status == 200, "\(read)")
+            #expect(read["labels"]?.strings == ["env-prod"], "\(read)")
+        }
+
+        // A retried request with its Idempotency-Key is applied once: the retry (even with
+        // another body) answers like the first and changes nothing.
+        var retried = headers
+        retried["Idempotency-Key"] = "put-50-attempt"
+        let original = try await nodes[2].send(.PUT, "/v1/assets/50", headers: retried, json: #"{"name":"first"}"#)
+        let retry = try await nodes[2].send(.PUT, "/v1/assets/50", headers: retried, json: #"{"name":"second"}"#)
+        #expect(original.status == 201 && retry.status == 201, "\(original) \(retry)")
+        let stored = try await nodes[2].send(.GET, "/v1/assets/50", headers: headers)
+        #expect(stored["name"]?.string == "first", "\(stored)")
+        let badKey = try await nodes[2].send(
+            .PUT, "/v1/assets/51", headers: headers.merging(["Idempotency-Key": "has space"]) { $1 }, json: "{}")
+        #expect(badKey.status == 400, "\(badKey)")
+
+        // n2 dies mid-flight; writes go on through n1 and n3.
+        kill(nodes[1].process.processIdentifier, SIGKILL)
+        for _ in 0..<200 where nodes[1].process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        var last = ""
+        for id in 2...21 {
+            let node = nodes[id.isMultiple(of: 2) ? 0 : 2]
+            let reply = try await node.send(
+                .PUT, "/v1/assets/\(id)", headers: headers, json: #"{"name":"n\#(id)","labels":["batch"]}"#)
+            #expect(reply.status == 201, "\(reply)")
+            last = try Self.appliedSequences(reply)
+        }
+        // The etcd leader dies; the cluster elects another and writes go on.
+        let leader = try #require(await etcd.leader())
+        etcd.kill(member: leader)
+        var afterElection: Reply?
+        for _ in 0..<40 where afterElection?.status != 201 {
+            afterElection = try await nodes[0].send(
+                .PUT, "/v1/assets/100", headers: headers, json: #"{"name":"after","labels":["batch"]}"#)
+            if afterElection?.status != 201 { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(afterElection?.status == 201, "\(String(describing: afterElection))")
+        last = try Self.appliedSequences(try #require(afterElection))
+
+        // n2 restarts on its data and catches up; n4 starts empty and catches up from the log.
+        nodes[1] = try await cluster.node("n2")
+        nodes.append(try await cluster.node("n4"))
+        for node in nodes {
+            let count = try await node.send(
+                .GET, "/v1/query?q=label:batch&count_only=true&min_seq=\(last)", headers: headers)
+            #expect(count.status == 200, "\(count)")
+            #expect(count["count"]?.int == 21, "\(count)")
+        }
+        for node in nodes { #expect(try await node.stop() == 0) }
+        for name in ["n1", "n2", "n3", "n4"] {
+            try CLI.succeed(["check", "--data-dir", cluster.directory.path(name)])
+        }
+        let exports = try ["n1", "n2", "n3", "n4"].map { name in
+            try CLI.succeed(["export", "--data-dir", cluster.directory.path(name), "--namespace", "acme/default"]).stdout
+        }
+        #expect(Set(exports).count == 1, "every node holds the same data")
+    }
+
+    @Test func withoutQuorumWritesAreRefusedAndReadsGoOn() async throws {
+        var etcd = try EtcdTestCluster.dedicated()
+        defer { etcd.stop() }
+        let cluster = try Self.makeCluster(etcd)
+        let node = try await ServerProcess(["--data-dir", cluster.directory.path("n1"), "--no-auth"] + cluster.flags)
+        let put = try await node.send(.PUT, "/v1/assets/1", json: #"{"name":"one","labels":["env-prod"]}"#)
+        #expect(put.status == 201, "\(put)")
+
+        etcd.kill(member: 1)
+        etcd.kill(member: 2)
+        let refused = try await node.send(.PUT, "/v1/assets/2", json: #"{"name":"two"}"#)
+        #expect(refused.status == 503, "\(refused)")
+        #expect(refused["error"]?.string == "unavailable", "\(refused)")
+        #expect(refused["message"]?.string?.contains("etcd") == true, "\(refused)")
+        let read = try await node.send(.GET, "/v1/assets/1")
+        #expect(read.status == 200, "\(read)")
+
+        etcd = try etcd.restart(member: 1)
+        var again: Reply?
+        for _ in 0..<60 where again?.status != 201 {
+            again = try await node.send(.PUT, "/v1/assets/3", json: #"{"name":"three"}"#)
+            if again?.status != 201 { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(again?.status == 201, "writes resume with quorum: \(String(describing: again))")
+        #expect(try await node.stop() == 0)
+    }
+}
