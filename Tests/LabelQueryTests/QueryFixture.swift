@@ -3,7 +3,7 @@ import LabelIndex
 import LabelQuery
 
 /// A store in a temporary directory, for the executor tests.
-final class QueryFixture {
+final class QueryFixture: Sendable {
     let path: String
     let store: LabelStore
 

@@ -42,18 +42,26 @@ extension NamespaceReader {
     /// Labels whose names start with `prefix`, in name (byte) order: a range scan of the name
     /// index, so its cost follows the number of matches, not the number of labels.
     public func labelIDs(withPrefix prefix: String) throws -> [LabelID] {
-        var result: [LabelID] = []
+        try labelNames(withPrefix: prefix).map(\.id)
+    }
+
+    /// The ids and names of the labels whose names start with `prefix`, in name (byte) order,
+    /// read from the name index alone (no label record is decoded).
+    package func labelNames(withPrefix prefix: String) throws -> [(id: LabelID, name: String)] {
+        var result: [(id: LabelID, name: String)] = []
         try transaction.withCursor(on: schema.labelNames) { cursor in
             try Keys.labelName(id, prefix).withUnsafeBytes { start in
                 var op = CursorOperation.setRange(start)
-                while let labelID = try cursor.get(
+                while let entry = try cursor.get(
                     op,
-                    { key, value -> UInt32? in
+                    { key, value -> (LabelID, String)? in
                         guard key.starts(with: start), value.count == 4 else { return nil }
-                        return Keys.readBigEndianUInt32(value)
+                        return (
+                            LabelID(Keys.readBigEndianUInt32(value)), String(decoding: key.dropFirst(4), as: UTF8.self)
+                        )
                     }) ?? nil
                 {
-                    result.append(LabelID(labelID))
+                    result.append(entry)
                     op = .next
                 }
             }

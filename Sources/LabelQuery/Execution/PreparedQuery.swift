@@ -21,6 +21,7 @@ public final class PreparedQuery: Sendable, CustomStringConvertible {
         var version: LabelDictionaryVersion
         var plan: PlanNode
         var warnings: [QueryWarning]
+        var expandedLabels: Int
     }
 
     /// Parses `text`.
@@ -56,18 +57,24 @@ public final class PreparedQuery: Sendable, CustomStringConvertible {
 
     public var description: String { text }
 
-    /// The normalised plan for `reader`'s namespace, from the cache when still valid.
-    func plan(for reader: NamespaceReader) throws -> (PlanNode, [QueryWarning]) {
+    /// The normalised plan for `reader`'s namespace, from the cache when still valid, with the
+    /// labels it reaches bounded by `maxExpandedLabels` and by `budget.maxExpandedLabels`.
+    func plan(for reader: NamespaceReader, budget: QueryBudget) throws -> (PlanNode, [QueryWarning]) {
+        let limit = min(maxExpandedLabels, budget.maxExpandedLabels ?? .max)
         let version = reader.labelDictionaryVersion
         // A writer's dictionary may never commit, so only snapshots share plans.
         let cacheable = !hasAssetLiterals && !(reader is NamespaceWriter)
         if cacheable, let cached = cache.withLock({ $0 }), cached.version == version {
+            if cached.expandedLabels > limit {
+                throw QueryError.tooManyExpandedLabels(limit: limit, found: cached.expandedLabels)
+            }
             return (cached.plan, cached.warnings)
         }
-        var planner = QueryPlanner(reader: reader, maxExpandedLabels: maxExpandedLabels)
+        var planner = QueryPlanner(reader: reader, maxExpandedLabels: limit, cancellation: budget.cancellation)
         let plan = try planner.plan(expression)
         if cacheable {
-            let entry = CachedPlan(version: version, plan: plan, warnings: planner.warnings)
+            let entry = CachedPlan(
+                version: version, plan: plan, warnings: planner.warnings, expandedLabels: planner.expandedLabels)
             cache.withLock { $0 = entry }
         }
         return (plan, planner.warnings)

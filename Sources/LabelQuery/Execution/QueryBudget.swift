@@ -20,14 +20,24 @@ public struct QueryBudget: Hashable, Sendable {
     public var timeLimit: Duration?
     /// Cancelled from another thread to stop the query (for instance when its client went away).
     public var cancellation: QueryCancellation?
+    /// Most labels the query's `label:PREFIX*` and `under:` terms may reach under this budget,
+    /// when lower than the query's own `QueryLimits.maxExpandedLabels` (planning costs one name
+    /// lookup per label reached, before any estimate exists); past it the query fails with
+    /// `QueryError.tooManyExpandedLabels` carrying this limit. `nil`: the query's limit alone.
+    /// Default: `nil`.
+    public var maxExpandedLabels: Int?
 
     /// Units between two checks of the clock and the cancellation flag.
     static let checkInterval = 64
 
-    public init(maxWork: Int = 10_000_000, timeLimit: Duration? = nil, cancellation: QueryCancellation? = nil) {
+    public init(
+        maxWork: Int = 10_000_000, timeLimit: Duration? = nil, cancellation: QueryCancellation? = nil,
+        maxExpandedLabels: Int? = nil
+    ) {
         self.maxWork = maxWork
         self.timeLimit = timeLimit
         self.cancellation = cancellation
+        self.maxExpandedLabels = maxExpandedLabels
     }
 
     /// No bound on work or time.

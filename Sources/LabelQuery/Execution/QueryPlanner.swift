@@ -5,19 +5,24 @@ import Roaring
 /// postings lists (prefixes through a range scan of the name index, `under:` through the
 /// hierarchy), asset ids become ordinals, and the result is normalised. The labels prefixes and
 /// `under:` reach are counted as they are resolved, so planning stops at the term that crosses
-/// `maxExpandedLabels` instead of building a plan nobody may run.
+/// `maxExpandedLabels` instead of building a plan nobody may run, and planning a query that
+/// reaches many labels stops as soon as the query is cancelled.
 struct QueryPlanner {
     let reader: NamespaceReader
     let maxExpandedLabels: Int
+    let cancellation: QueryCancellation?
     private(set) var warnings: [QueryWarning] = []
-    private var expandedLabels = 0
+    /// Labels reached by the prefixes and `under:` terms planned so far.
+    private(set) var expandedLabels = 0
 
-    init(reader: NamespaceReader, maxExpandedLabels: Int) {
+    init(reader: NamespaceReader, maxExpandedLabels: Int, cancellation: QueryCancellation? = nil) {
         self.reader = reader
         self.maxExpandedLabels = maxExpandedLabels
+        self.cancellation = cancellation
     }
 
     private mutating func countExpansion(_ labels: Int) throws(QueryError) {
+        if cancellation?.isCancelled == true { throw .cancelled }
         expandedLabels += labels
         if expandedLabels > maxExpandedLabels {
             throw .tooManyExpandedLabels(limit: maxExpandedLabels, found: expandedLabels)
@@ -79,10 +84,10 @@ struct QueryPlanner {
             // Every label: the same assets as has:label, without a union over the dictionary.
             return [.list(PlanList(list: .labelled, expression: .hasLabel))]
         case .prefix(let prefix):
-            let ids = try reader.labelIDs(withPrefix: prefix)
-            if ids.isEmpty { warnings.append(.noLabelWithPrefix(prefix)) }
-            try countExpansion(ids.count)
-            return try ids.map { try labelNode($0) }
+            let labels = try reader.labelNames(withPrefix: prefix)
+            if labels.isEmpty { warnings.append(.noLabelWithPrefix(prefix)) }
+            try countExpansion(labels.count)
+            return labels.map { .list(PlanList(list: .label($0.id), expression: .labels([.exact($0.name)]))) }
         }
     }
 

@@ -16,7 +16,7 @@ extension NamespaceReader {
         let after = try request.cursor.map { cursor throws(QueryError) in
             try cursor.ordinal(checking: query.fingerprint)
         }
-        let (plan, warnings) = try query.plan(for: self)
+        let (plan, warnings) = try query.plan(for: self, budget: request.budget)
         var builder = ExecutionBuilder(reader: self)
         let executor = try admittedExecutor(plan, &builder, request.budget)
         var result = QueryResult(
@@ -58,14 +58,14 @@ extension NamespaceReader {
 
     /// Every matching ordinal, as one bitmap, within `budget`.
     public func matches(_ query: PreparedQuery, budget: QueryBudget = QueryBudget()) throws -> RoaringBitmap {
-        let (plan, _) = try query.plan(for: self)
+        let (plan, _) = try query.plan(for: self, budget: budget)
         var builder = ExecutionBuilder(reader: self)
         return try admittedExecutor(plan, &builder, budget).allMatches()
     }
 
     /// The plan of `query` with estimated and actual cardinalities and timings, within `budget`.
     public func explain(_ query: PreparedQuery, budget: QueryBudget = QueryBudget()) throws -> QueryExplanation {
-        let (plan, warnings) = try query.plan(for: self)
+        let (plan, warnings) = try query.plan(for: self, budget: budget)
         var builder = ExecutionBuilder(reader: self)
         let executor = try admittedExecutor(plan, &builder, budget)
         return try explanation(executor: executor, plan: plan, warnings: warnings)
@@ -75,7 +75,7 @@ extension NamespaceReader {
     /// compares with `maxWork` before running it: a caller can route expensive queries
     /// elsewhere before running them.
     public func estimatedWork(_ query: PreparedQuery) throws -> Int {
-        let (plan, _) = try query.plan(for: self)
+        let (plan, _) = try query.plan(for: self, budget: .unlimited)
         var builder = ExecutionBuilder(reader: self)
         return try QueryExecutor(root: try builder.make(plan), universe: builder.universe, meter: .unlimited())
             .estimatedWork()

@@ -10,8 +10,10 @@ import LabelQuery
 /// plan node evaluated over one block of 65,536 assets.
 ///
 /// Every query first runs in the read pool (`ServerConfiguration.readThreads`, round robin over
-/// accounts) with a budget of `expensiveWork`. One whose estimate or whose actual work exceeds
-/// that is run again from the start in the expensive lane: `expensiveThreads` threads of their
+/// accounts) with a budget of `expensiveWork` units and `expensiveExpansion` labels reached by
+/// prefixes and `under:` (planning reads every label reached before the work can be
+/// estimated). One whose estimate, actual work or expansion exceeds that is run again from the
+/// start in the expensive lane: `expensiveThreads` threads of their
 /// own, round robin over accounts, at most `expensivePerAccount` of one account at a time, with
 /// the full `maxWork`. Cheap queries therefore never wait behind expensive ones, and an account
 /// flooding the expensive lane only delays its own expensive queries.
@@ -24,6 +26,10 @@ public struct QueryCostLimits: Sendable, Hashable {
     /// Queries estimated or found to need more than this many units run in the expensive
     /// lane. Default: 20,000 (a few milliseconds).
     public var expensiveWork: Int
+    /// Queries whose prefixes and `under:` terms reach more labels than this run in the
+    /// expensive lane (up to `ServerLimits.query.maxExpandedLabels`, refused past it). Default:
+    /// 250.
+    public var expensiveExpansion: Int
     /// Threads of the expensive lane. Default: 1.
     public var expensiveThreads: Int
     /// Most expensive queries of one account running at once. Default: 1.
@@ -31,11 +37,12 @@ public struct QueryCostLimits: Sendable, Hashable {
 
     public init(
         maxWork: Int = 2_000_000, timeLimit: Duration = .seconds(10), expensiveWork: Int = 20_000,
-        expensiveThreads: Int = 1, expensivePerAccount: Int = 1
+        expensiveExpansion: Int = 250, expensiveThreads: Int = 1, expensivePerAccount: Int = 1
     ) {
         self.maxWork = maxWork
         self.timeLimit = timeLimit
         self.expensiveWork = expensiveWork
+        self.expensiveExpansion = expensiveExpansion
         self.expensiveThreads = expensiveThreads
         self.expensivePerAccount = expensivePerAccount
     }
