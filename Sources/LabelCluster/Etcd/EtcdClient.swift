@@ -39,13 +39,23 @@ package final class EtcdClient: Sendable {
     private let preferred = Mutex(0)
     private let http: HTTPClient
 
+    /// The client of every `EtcdClient` unless told otherwise. Each followed partition holds
+    /// one watch connection for as long as the node runs, so `HTTPClient.shared`'s 8
+    /// connections per host would leave appends and further watches queued behind them.
+    package static let connections: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1_024)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// Largest answer read from etcd (a range of log entries is paged well below it).
     static let maximumResponseBytes = 64 << 20
 
     /// `endpoints`: client URLs such as `http://127.0.0.1:2379` (no trailing slash needed).
     package init(
         endpoints: [String], attemptTimeout: Duration = .seconds(2), operationTimeout: Duration = .seconds(6),
-        http: HTTPClient = .shared
+        http: HTTPClient = EtcdClient.connections
     ) {
         precondition(!endpoints.isEmpty, "at least one etcd endpoint")
         self.endpoints = endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
