@@ -121,7 +121,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "LabelTestSupport", path: "Tests/Support"),
+        .target(
+            name: "LabelTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Support"),
         .testTarget(
             name: "LabelClusterTests",
             dependencies: [

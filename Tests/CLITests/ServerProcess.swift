@@ -2,15 +2,16 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Synchronization
 import Testing
 
 /// The real `labelindex serve` in a child process, and an HTTP client talking to it.
 final class ServerProcess: Sendable {
     let process: Process
     let port: Int
-    private let errorOutput: OutputBuffer
-    private let errorPipe: Pipe
+    /// The server's stderr goes to a file rather than a pipe: a pipe's `readabilityHandler`
+    /// churns libdispatch's epoll sources, which crashed the test process on Linux when
+    /// servers started and stopped concurrently (swift-corelibs-libdispatch#949).
+    private let errorFile: TemporaryDirectory
 
     /// Starts `labelindex serve ARGUMENTS --port 0` and waits for its `listening on` line;
     /// with a `launcher`, runs `LAUNCHER… labelindex serve …` instead (a wrapper that prepares
@@ -26,20 +27,21 @@ final class ServerProcess: Sendable {
             process.executableURL = server
             process.arguments = command
         }
-        let pipe = Pipe()
-        let output = OutputBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
-        process.standardError = pipe
+        let errorFile = try TemporaryDirectory()
+        let errorURL = errorFile.url.appending(path: "stderr")
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let errorHandle = try FileHandle(forWritingTo: errorURL)
+        defer { try? errorHandle.close() }
+        process.standardError = errorHandle
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        errorPipe = pipe
-        errorOutput = output
+        self.errorFile = errorFile
         var found: Int?
         for _ in 0..<1_200 where found == nil && process.isRunning {
             found =
-                output.text.split(separator: "\n").lazy.compactMap { line -> Int? in
+                Self.text(of: errorFile).split(separator: "\n").lazy.compactMap { line -> Int? in
                     guard line.hasPrefix("listening on http://127.0.0.1:") else { return nil }
                     return Int(line.split(separator: ":").last ?? "")
                 }.first
@@ -47,13 +49,17 @@ final class ServerProcess: Sendable {
         }
         guard let found else {
             process.terminate()
-            throw ServerProcessError(message: "the server never printed its address:\n\(output.text)")
+            throw ServerProcessError(message: "the server never printed its address:\n\(Self.text(of: errorFile))")
         }
         port = found
     }
 
     /// Everything the server printed on stderr so far.
-    var stderr: String { errorOutput.text }
+    var stderr: String { Self.text(of: errorFile) }
+
+    private static func text(of errorFile: TemporaryDirectory) -> String {
+        (try? String(contentsOf: errorFile.url.appending(path: "stderr"), encoding: .utf8)) ?? ""
+    }
 
     /// Sends SIGTERM and waits for the process to end; returns its exit status.
     func stop() async throws -> Int32 {
@@ -62,7 +68,6 @@ final class ServerProcess: Sendable {
         #expect(!process.isRunning, "the server did not stop within 30 s of SIGTERM")
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        errorPipe.fileHandleForReading.readabilityHandler = nil
         #expect(process.terminationReason == .exit, "the server died of a signal")
         return process.terminationStatus
     }
@@ -91,15 +96,6 @@ final class ServerProcess: Sendable {
         let body = try await response.body.collect(upTo: 16 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: body))
     }
-}
-
-/// Text a child process wrote, collected from the pipe's handler thread.
-final class OutputBuffer: Sendable {
-    private let storage = Mutex("")
-
-    var text: String { storage.withLock { $0 } }
-
-    func append(_ data: Data) { storage.withLock { $0 += String(decoding: data, as: UTF8.self) } }
 }
 
 struct ServerProcessError: Error, CustomStringConvertible {

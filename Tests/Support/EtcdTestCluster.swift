@@ -1,12 +1,10 @@
 // LabelTestSupport: what several test targets share — the real etcd clusters the cluster tests
 // run against (started with scripts/etcd-test-cluster, stopped when the test process exits).
 
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Synchronization
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A 3-member etcd cluster on loopback: the shared one (`.ci/run` starts it and passes its
 /// directory in `LABELINDEX_TEST_ETCD`; otherwise the first test to ask starts one) or a
@@ -136,13 +134,11 @@ public struct EtcdTestCluster: Sendable {
     /// The index of the member that is the leader now, if one answers.
     public func leader() async -> Int? {
         for endpoint in endpoints {
-            guard let url = URL(string: endpoint + "/v3/maintenance/status"),
-                let status = try? await Self.post(url, body: "{}"),
+            guard let status = try? await Self.post(endpoint + "/v3/maintenance/status", body: "{}"),
                 let leader = status["leader"] as? String
             else { continue }
             for (index, member) in members.enumerated() {
-                guard let memberURL = URL(string: member.clientURL + "/v3/maintenance/status"),
-                    let answer = try? await Self.post(memberURL, body: "{}"),
+                guard let answer = try? await Self.post(member.clientURL + "/v3/maintenance/status", body: "{}"),
                     let header = answer["header"] as? [String: Any], header["member_id"] as? String == leader
                 else { continue }
                 return index
@@ -151,12 +147,15 @@ public struct EtcdTestCluster: Sendable {
         return nil
     }
 
-    private static func post(_ url: URL, body: String) async throws -> [String: Any]? {
-        var request = URLRequest(url: url, timeoutInterval: 2)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        let (data, _) = try await URLSession.shared.data(for: request)
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    /// AsyncHTTPClient rather than URLSession, whose Linux implementation (libcurl under
+    /// libdispatch sources) has crashed test processes intermittently.
+    private static func post(_ url: String, body: String) async throws -> [String: Any]? {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        return try JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]
     }
 
     @discardableResult
