@@ -49,8 +49,9 @@ public struct PartitionMap: Sendable, Hashable {
 /// | `/lix/p/{p}/start`           | the first sequence still in the log (after trims)       |
 /// | `/lix/p/{p}/log/{seq:020}`   | one log entry (`LogEntryEnvelope`)                      |
 /// | `/lix/idem/{key}`            | `p:seq:index` of the write that used the key, on a lease |
-/// | `/lix/nodes/{name}`          | a live node's registration (JSON), on a 10 s lease      |
-/// | `/lix/snap/{node}`           | the newest snapshot manifest of a node (JSON)           |
+/// | `/lix/nodes/{name}`          | a live node's `NodeRegistration` (JSON: URL, applied    |
+/// |                              | sequences, newest snapshot), on a 10 s lease            |
+/// | `/lix/secret`                | the secret nodes present to fetch snapshots from peers  |
 package struct ClusterKeys: Sendable, Hashable {
     /// Every key starts with this; `/lix/` in production (tests use their own roots).
     package let root: String
@@ -69,8 +70,7 @@ package struct ClusterKeys: Sendable, Hashable {
     package func idempotency(_ key: String) -> String { idempotencyPrefix + key }
     package var nodesPrefix: String { root + "nodes/" }
     package func node(_ name: String) -> String { nodesPrefix + name }
-    package var snapshotsPrefix: String { root + "snap/" }
-    package func snapshot(_ node: String) -> String { snapshotsPrefix + node }
+    package var secret: String { root + "secret" }
 
     /// The sequence of a log key, or nil when `key` is not one of `partition`'s log keys.
     package func sequence(ofLogKey key: String, partition: UInt32) -> UInt64? {

@@ -71,6 +71,7 @@ public enum LabelServer {
                 // log level; the log line is worded differently so a grep finds one line.
                 FileHandle.standardError.write(Data("listening on http://\(host):\(port)\n".utf8))
                 logger.info("server started", metadata: ["address": "http://\(host):\(port)"])
+                configuration.onListening?(port)
             },
             logger: logger)
         return Server(application: application, runtime: runtime, router: router)

@@ -35,6 +35,11 @@ public struct ServerConfiguration: Sendable {
     public var writePath: (any WritePath)?
     /// Timeouts and the cap on open connections.
     public var connections = ConnectionLimits()
+    /// A replicated node's snapshots, served to peers at `GET /v1/cluster/snapshot`; `nil`
+    /// (single node) serves none.
+    public var snapshots: (any SnapshotSource)?
+    /// Called once the server listens, with the port it bound (useful with `port: 0`).
+    public var onListening: (@Sendable (_ port: Int) -> Void)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, authentication: Authentication = .apiKeys,

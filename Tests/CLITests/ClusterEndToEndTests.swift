@@ -102,7 +102,8 @@ import Testing
             try CLI.succeed(["check", "--data-dir", cluster.directory.path(name)])
         }
         let exports = try ["n1", "n2", "n3", "n4"].map { name in
-            try CLI.succeed(["export", "--data-dir", cluster.directory.path(name), "--namespace", "acme/default"]).stdout
+            try CLI.succeed(["export", "--data-dir", cluster.directory.path(name), "--namespace", "acme/default"])
+                .stdout
         }
         #expect(Set(exports).count == 1, "every node holds the same data")
     }
@@ -132,5 +133,65 @@ import Testing
         }
         #expect(again?.status == 201, "writes resume with quorum: \(String(describing: again))")
         #expect(try await node.stop() == 0)
+    }
+
+    /// Snapshots taken every half second and a log trimmed as far as it can be: the wiped
+    /// node cannot replay (its first entries are gone), so it must install n1's snapshot.
+    @Test func aWipedNodeCatchesUpFromAPeersSnapshotOfTheTrimmedLog() async throws {
+        let cluster = try Self.makeCluster(try EtcdTestCluster.shared())
+        func start(_ name: String) async throws -> ServerProcess {
+            try await ServerProcess(
+                [
+                    "--data-dir", cluster.directory.path(name), "--no-auth", "--node-name", name,
+                    "--snapshot-interval", "0.5", "--trim-interval", "0.5", "--log-retain", "0",
+                ] + cluster.flags)
+        }
+        let n1 = try await start("n1")
+        var n2 = try await start("n2")
+        for id in 1...30 {
+            let reply = try await n1.send(.PUT, "/v1/assets/\(id)", json: #"{"name":"a","labels":["batch"]}"#)
+            #expect(reply.status == 201, "\(reply)")
+        }
+        // Both nodes registered, n1 has a snapshot, and every written partition was trimmed.
+        var status: JSON?
+        func trimmed(_ status: JSON?) -> Bool {
+            guard let partitions = status?["partitions"]?.array, let nodes = status?["nodes"]?.array else {
+                return false
+            }
+            return nodes.count == 2 && nodes.contains { $0["snapshot"]?["sha256"]?.string != nil }
+                && partitions.allSatisfy { ($0["head"]?.int ?? 0) == 0 || ($0["start"]?.int ?? 0) > 1 }
+        }
+        for _ in 0..<120 where !trimmed(status) {
+            status = try JSON.parse(CLI.succeed(["cluster", "status", "--json"] + cluster.flags).stdout)
+            if !trimmed(status) { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(trimmed(status), "the log was never trimmed: \(String(describing: status))")
+
+        // Only nodes of the cluster fetch snapshots.
+        let anonymous = try await n1.send(.GET, "/v1/cluster/snapshot")
+        #expect(anonymous.status == 401, "\(anonymous)")
+        let wrong = try await n1.send(.GET, "/v1/cluster/snapshot", headers: ["Authorization": "Bearer nope"])
+        #expect(wrong.status == 401, "\(wrong)")
+
+        kill(n2.process.processIdentifier, SIGKILL)
+        for _ in 0..<200 where n2.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try FileManager.default.removeItem(atPath: cluster.directory.path("n2"))
+        var last = ""
+        for id in 31...40 {
+            let reply = try await n1.send(.PUT, "/v1/assets/\(id)", json: #"{"name":"b","labels":["batch"]}"#)
+            #expect(reply.status == 201, "\(reply)")
+            last = try Self.appliedSequences(reply)
+        }
+        n2 = try await start("n2")
+        #expect(n2.stderr.contains("installed a snapshot"), "\(n2.stderr)")
+        let count = try await n2.send(.GET, "/v1/query?q=label:batch&count_only=true&min_seq=\(last)")
+        #expect(count["count"]?.int == 40, "\(count)")
+        for node in [n1, n2] { #expect(try await node.stop() == 0) }
+        for name in ["n1", "n2"] { try CLI.succeed(["check", "--data-dir", cluster.directory.path(name)]) }
+        let exports = try ["n1", "n2"].map { name in
+            try CLI.succeed(["export", "--data-dir", cluster.directory.path(name), "--namespace", "dev/default"]).stdout
+        }
+        #expect(Set(exports).count == 1, "both nodes hold the same data")
+        #expect(exports.first?.contains("\"batch\"") == true)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import LabelTestSupport
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 @testable import LabelCluster
@@ -110,6 +110,59 @@ struct ReplicationLogTests {
         }
         var iterator = log.follow(partition: 0, from: 2).makeAsyncIterator()
         await #expect(throws: ReplicationLogError.trimmed(start: 4)) { _ = try await iterator.next() }
+    }
+
+    @Test func trimsNeverMoveTheStartBackOrPastTheHead() async throws {
+        _ = try await log.initialize(partitions: 1, createdAt: 1)
+        for sequence in 1...6 as ClosedRange<UInt64> {
+            _ = try await log.append(partition: 0, after: sequence - 1, payload: [1], idempotencyKeys: [:])
+        }
+        // Two nodes trimming at once, at different points: the later start wins either way.
+        async let first: Void = log.trim(partition: 0, before: 5)
+        async let second: Void = log.trim(partition: 0, before: 3)
+        _ = try await (first, second)
+        #expect(try await log.start(partition: 0) == 5)
+        try await log.trim(partition: 0, before: 2)
+        #expect(try await log.start(partition: 0) == 5)
+        // Past the head it stops right after it, and the next append still lands in order.
+        try await log.trim(partition: 0, before: 100)
+        #expect(try await log.start(partition: 0) == 7)
+        #expect(try await log.entries(partition: 0, from: 7, limit: 10).isEmpty)
+        #expect(
+            try await log.append(partition: 0, after: 6, payload: [7], idempotencyKeys: [:]) == .appended(sequence: 7))
+        #expect(try await log.entries(partition: 0, from: 7, limit: 10).map(\.payload) == [[7]])
+        try await log.compactHistory()
+        #expect(try await log.entries(partition: 0, from: 7, limit: 10).count == 1)
+    }
+
+    @Test func theClusterSecretIsMadeOnceAndSharedByEveryNode() async throws {
+        let other = EtcdReplicationLog(client: EtcdClient(endpoints: etcd.endpoints), keys: log.keys)
+        async let mine = log.clusterSecret()
+        async let theirs = other.clusterSecret()
+        let (a, b) = try await (mine, theirs)
+        #expect(a == b)
+        #expect(a.count == 64 && a.allSatisfy(\.isHexDigit))
+        #expect(try await log.clusterSecret() == a)
+    }
+
+    @Test func registrationsLiveOnTheirLease() async throws {
+        let lease = try await log.client.grantLease(ttl: 2)
+        let manifest = SnapshotManifest(sequences: [0: 4, 1: 2], bytes: 10, sha256: "ab", created: 5)
+        try await log.register(
+            NodeRegistration(name: "n1", url: "http://a", applied: [0: 7], snapshot: manifest, updated: 1), lease: lease
+        )
+        let nodes = try await log.liveNodes()
+        #expect(nodes.map(\.name) == ["n1"])
+        #expect(nodes.first?.applied(0) == 7 && nodes.first?.applied(1) == 0)
+        #expect(nodes.first?.snapshot == manifest)
+        #expect(manifest.header == "0:4,1:2")
+        // Not renewed: gone once the lease runs out.
+        var remaining = nodes
+        for _ in 0..<50 where !remaining.isEmpty {
+            try await Task.sleep(for: .milliseconds(200))
+            remaining = try await log.liveNodes()
+        }
+        #expect(remaining.isEmpty)
     }
 
     @Test func partitionsAreStable() {

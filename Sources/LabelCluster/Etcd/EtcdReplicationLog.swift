@@ -210,13 +210,23 @@ public final class EtcdReplicationLog: ReplicationLog {
 
     public func trim(partition: UInt32, before sequence: UInt64) async throws {
         let current = try await start(partition: partition)
+        // Never past the head: the next append must find its place after the start.
+        let sequence = min(sequence, try await head(partition: partition) + 1)
         guard sequence > current else { return }
+        // Only from the start just read: two nodes trimming at once never move it backwards.
         _ = try await client.txn(
-            compare: [],
+            compare: [.valueEquals(key: keys.start(partition), value: Array(String(current).utf8))],
             success: [
                 .put(key: keys.start(partition), value: Array(String(sequence).utf8)),
                 .deleteRange(key: keys.log(partition, 0), rangeEnd: keys.log(partition, sequence)),
             ])
+    }
+
+    /// Discards etcd's history of every key up to now, so the trimmed entries free their
+    /// space (followers that watch from an older revision read the log again and go on).
+    public func compactHistory() async throws {
+        let revision = try await client.range(keys.cluster).revision
+        try await client.compact(revision: revision)
     }
 
     public func idempotencyRecord(key: String) async throws -> IdempotencyRecord? {

@@ -61,7 +61,7 @@ final class ApplyProgress: Sendable {
     /// Waits until `sequence` of `partition` is applied and returns its outcomes, `nil` when
     /// they are no longer known (applied long ago, or by an earlier process).
     func outcomes(partition: UInt32, sequence: UInt64) async -> Outcomes? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Outcomes?, Never>) in
+        _ = await withCheckedContinuation { (continuation: CheckedContinuation<Outcomes?, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.stopped { return true }
                 let entry = state.partitions[partition, default: Partition()]

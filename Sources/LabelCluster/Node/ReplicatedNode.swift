@@ -23,12 +23,18 @@ public final class ReplicatedNode: WritePath, Sendable {
     private let tailers = Mutex<[Task<Void, Never>]>([])
     /// Longest a write waits for this node to apply it after etcd committed it.
     public let applyTimeout: Duration
+    /// Called when a partition's log was trimmed past what this node applied (its
+    /// registration lapsed while it was cut off from etcd): only a snapshot can bring it back,
+    /// which `SnapshotInstaller` installs when the node starts again.
+    let onTrimmedPast: @Sendable (_ partition: UInt32, _ start: UInt64) -> Void
 
     /// A node over `store`; call `start()` to follow the logs.
     public init(
         store: LabelStore, log: any ReplicationLog, partitions: PartitionMap, logger: Logger,
-        applyTimeout: Duration = .seconds(10), maximumEntryBytes: Int = EtcdReplicationLog.maximumEntryBytes
+        applyTimeout: Duration = .seconds(10), maximumEntryBytes: Int = EtcdReplicationLog.maximumEntryBytes,
+        onTrimmedPast: @escaping @Sendable (_ partition: UInt32, _ start: UInt64) -> Void = { _, _ in }
     ) throws {
+        self.onTrimmedPast = onTrimmedPast
         self.store = store
         self.log = log
         self.partitions = partitions
@@ -124,9 +130,9 @@ public final class ReplicatedNode: WritePath, Sendable {
             } catch is CancellationError {
                 return
             } catch let error as ReplicationLogError {
-                // A node this far behind needs a snapshot (`labelindex cluster join`).
                 logger.error(
                     "partition \(partition) cannot be followed: \(error)", metadata: ["next": "\(next)"])
+                if case .trimmed(let start) = error { onTrimmedPast(partition, start) }
                 try? await Task.sleep(for: .seconds(5))
             } catch {
                 // An entry this build cannot decode (written by a newer version): stop here

@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import LabelIndex
 
-/// `GET /v1/stats`, `GET /v1/jobs/{job_id}`, and the unauthenticated `GET /healthz`,
-/// `GET /metrics` (Prometheus text) and `GET /openapi.json`.
+/// `GET /v1/stats`, `GET /v1/jobs/{job_id}`, `GET /v1/cluster/snapshot` (a replicated node's
+/// newest snapshot, for peers holding the cluster's secret), and the unauthenticated
+/// `GET /healthz`, `GET /metrics` (Prometheus text) and `GET /openapi.json`.
 struct AdminRoutes {
     let runtime: ServerRuntime
     let openAPIDocument: [UInt8]
@@ -11,6 +12,11 @@ struct AdminRoutes {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/stats") { request, _ in await respond { try await stats(request) } }
         router.get("/v1/jobs/{job_id}") { request, context in await respond { try await job(request, context) } }
+        if let snapshots = runtime.configuration.snapshots {
+            router.get("/v1/cluster/snapshot") { request, context in
+                await respond { try await snapshot(request, context, snapshots) }
+            }
+        }
         router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
         router.get("/metrics") { _, _ in await metrics() }
         router.get("/openapi.json") { _, _ in
@@ -58,6 +64,30 @@ struct AdminRoutes {
             throw NativeError.notFound("job \(id.prefix(40)) not found")
         }
         return .json(job.json)
+    }
+
+    /// The newest snapshot's `data.mdb`, with its SHA-256 and applied sequences in headers.
+    func snapshot(
+        _ request: Request, _ context: BasicRequestContext, _ snapshots: any SnapshotSource
+    ) async throws -> Response {
+        guard let credential = request.headers[.authorization], credential.lowercased().hasPrefix("bearer ") else {
+            throw NativeError(
+                status: .unauthorized, code: "unauthorized",
+                message: "snapshots are for nodes of this cluster: send Authorization: Bearer <cluster secret>")
+        }
+        guard await snapshots.authorizes(secret: String(credential.dropFirst("bearer ".count))) else {
+            throw NativeError(status: .unauthorized, code: "unauthorized", message: "not this cluster's secret")
+        }
+        guard let file = snapshots.newestSnapshot() else {
+            throw NativeError.notFound("this node has no snapshot yet")
+        }
+        let body = try await FileIO().loadFile(path: file.path, context: context)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/octet-stream"
+        headers[.contentLength] = String(file.bytes)
+        headers[HTTPFieldNames.snapshotSHA256] = file.sha256
+        headers[HTTPFieldNames.snapshotSequences] = file.sequences
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     func metrics() async -> Response {

@@ -12,6 +12,8 @@ enum HTTPFieldNames {
     static let authMode = HTTPField.Name("X-LabelIndex-Auth")!
     static let location = HTTPField.Name("Location")!
     static let authorization = HTTPField.Name("Authorization")!
+    static let snapshotSHA256 = HTTPField.Name(SnapshotFile.sha256Header)!
+    static let snapshotSequences = HTTPField.Name(SnapshotFile.sequencesHeader)!
 }
 
 extension Response {

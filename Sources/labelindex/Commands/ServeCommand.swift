@@ -33,6 +33,14 @@ struct ServeCommand: AsyncParsableCommand {
             partition this node has applied); a read with ?min_seq=P:S waits until the node has \
             applied sequence S of partition P. Keys are made with `labelindex keys create --etcd`.
               labelindex serve --etcd http://10.0.0.1:2379,http://10.0.0.2:2379 --data-dir /var/lib/labelindex
+
+            Each node registers in etcd (name, URL, applied sequences) and takes a snapshot of \
+            its store every --snapshot-interval; the log is trimmed behind what every live node \
+            and the best snapshot still need (keeping the newest --log-retain entries). A node \
+            that starts with nothing applied, or behind the trimmed log, first fetches the best \
+            snapshot of a live peer (GET /v1/cluster/snapshot, with the cluster's secret), checks \
+            its SHA-256 and installs it. A node cut off until the log was trimmed past it exits \
+            with status 75, for its supervisor to restart it.
             """)
 
     enum LogLevel: String, ExpressibleByArgument, CaseIterable {
@@ -44,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var cluster: ClusterOptions
+
+    @OptionGroup var node: NodeOptions
 
     @Option(help: "The address to bind.")
     var host: String = "127.0.0.1"
@@ -83,34 +93,59 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let labelStore = try store.openForWriting()
         var logger = Logger(label: "labelindex") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel.level
-        var node: ReplicatedNode?
-        if let (log, partitions) = try await cluster.openCluster() {
-            let started = try ReplicatedNode(store: labelStore, log: log, partitions: partitions, logger: logger)
-            started.start()
-            node = started
-            logger.info(
-                "cluster mode", metadata: ["etcd": "\(cluster.etcd ?? "")", "partitions": "\(partitions.count)"])
-        } else if !noAuthentication {
-            // In a cluster keys come through the log (`keys create --etcd`); a bootstrap key
-            // written here would exist on this node only.
-            try createBootstrapKeyIfNeeded(in: labelStore)
-        }
         var configuration = ServerConfiguration(
             host: host, port: port, authentication: noAuthentication ? .disabled : .apiKeys, readThreads: readThreads)
         configuration.connections = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout),
             bodyTimeout: .seconds(bodyTimeout), maxConnections: maxConnections)
-        configuration.writePath = node
+        let labelStore: LabelStore
+        var replica: (node: ReplicatedNode, maintenance: NodeMaintenance)?
+        if let (log, partitions) = try await cluster.openCluster() {
+            let name = node.nodeName(dataDirectory: store.dataDirectory)
+            // Before the store opens: a wiped or trimmed-past node starts from a peer's snapshot.
+            do {
+                _ = try await SnapshotInstaller.prepare(
+                    dataDirectory: store.dataDirectory, log: log, partitions: partitions, nodeName: name,
+                    logger: logger)
+            } catch { throw CommandFailure.failure("cannot catch up: \(error)") }
+            labelStore = try store.openForWriting()
+            let started = try ReplicatedNode(
+                store: labelStore, log: log, partitions: partitions, logger: logger,
+                onTrimmedPast: { [logger] partition, start in
+                    // Exits for a supervisor to restart it: the restart installs a snapshot.
+                    logger.critical(
+                        "the log of partition \(partition) was trimmed past this node (it starts at \(start)); exiting to catch up from a snapshot on restart"
+                    )
+                    Foundation.exit(75)
+                })
+            started.start()
+            let maintenance = NodeMaintenance(
+                node: started, log: log, options: node.maintenance(name: name), logger: logger)
+            configuration.writePath = started
+            configuration.snapshots = maintenance.snapshots
+            let (host, options) = (host, node)
+            configuration.onListening = { port in maintenance.start(advertising: options.url(host: host, port: port)) }
+            replica = (started, maintenance)
+            logger.info(
+                "cluster mode",
+                metadata: ["etcd": "\(cluster.etcd ?? "")", "partitions": "\(partitions.count)", "node": "\(name)"])
+        } else {
+            labelStore = try store.openForWriting()
+            // In a cluster keys come through the log (`keys create --etcd`); a bootstrap key
+            // written here would exist on this node only.
+            if !noAuthentication { try createBootstrapKeyIfNeeded(in: labelStore) }
+        }
         do {
             try await LabelServer.run(store: labelStore, configuration: configuration, logger: logger)
-            await node?.stop()
         } catch {
-            await node?.stop()
+            await replica?.maintenance.stop()
+            await replica?.node.stop()
             throw CommandFailure.failure("the server stopped: \(error)")
         }
+        await replica?.maintenance.stop()
+        await replica?.node.stop()
     }
 
     /// A fresh store has no key, so a server started with authentication would refuse every

@@ -61,7 +61,7 @@ struct ClusterInitCommand: AsyncParsableCommand {
 struct ClusterStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show each partition's log: its first and last sequence.",
+        abstract: "Show each partition's log (first and last sequence) and the live nodes (lag, snapshot).",
         discussion: """
             Examples:
               labelindex cluster status --etcd http://127.0.0.1:2379
@@ -83,23 +83,38 @@ struct ClusterStatusCommand: AsyncParsableCommand {
         var head: UInt64
     }
 
+    struct Status: Encodable {
+        var partitions: [Partition]
+        var nodes: [NodeRegistration]
+    }
+
     func run() async throws {
         guard let (log, partitions) = try await cluster.openCluster() else { return }
-        var rows: [Partition] = []
+        var status = Status(partitions: [], nodes: [])
         do {
             for partition in 0..<partitions.count {
-                rows.append(
+                status.partitions.append(
                     Partition(
                         partition: partition, start: try await log.start(partition: partition),
                         head: try await log.head(partition: partition)))
             }
+            status.nodes = try await log.liveNodes()
         } catch { throw CommandFailure.failure("cannot reach etcd: \(error)") }
         if json {
-            try JSONPrinting.print(rows)
+            try JSONPrinting.print(status)
             return
         }
         var table = Table([.init("partition", .right), .init("first", .right), .init("last", .right)])
-        for row in rows { table.append(["\(row.partition)", "\(row.start)", "\(row.head)"]) }
+        for row in status.partitions { table.append(["\(row.partition)", "\(row.start)", "\(row.head)"]) }
         Console.output(table.rendered)
+        var nodes = Table([.init("node"), .init("url"), .init("behind", .right), .init("snapshot")])
+        for node in status.nodes {
+            let behind = status.partitions.reduce(UInt64(0)) { total, row in
+                total + (row.head - min(row.head, node.applied(row.partition)))
+            }
+            let snapshot = node.snapshot.map { "\($0.bytes) bytes at \($0.header)" } ?? "none"
+            nodes.append([node.name, node.url, "\(behind)", snapshot])
+        }
+        Console.output("\n" + (status.nodes.isEmpty ? "no live nodes" : nodes.rendered))
     }
 }
