@@ -38,6 +38,7 @@ import Testing
         "POST /v1/assets": ("", #"[{"id":1001,"name":"pwned","labels":[]}]"#),
         "GET /v1/stats": ("", nil),
         "GET /v1/jobs/{job_id}": ("", nil),
+        "GET /v1/cluster/snapshot": ("", nil),
         "GET /healthz": ("", nil),
         "GET /metrics": ("", nil),
         "GET /openapi.json": ("", nil),

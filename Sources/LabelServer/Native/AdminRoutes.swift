@@ -12,10 +12,8 @@ struct AdminRoutes {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/stats") { request, _ in await respond { try await stats(request) } }
         router.get("/v1/jobs/{job_id}") { request, context in await respond { try await job(request, context) } }
-        if let snapshots = runtime.configuration.snapshots {
-            router.get("/v1/cluster/snapshot") { request, context in
-                await respond { try await snapshot(request, context, snapshots) }
-            }
+        router.get("/v1/cluster/snapshot") { request, context in
+            await respond { try await snapshot(request, context) }
         }
         router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
         router.get("/metrics") { _, _ in await metrics() }
@@ -67,9 +65,10 @@ struct AdminRoutes {
     }
 
     /// The newest snapshot's `data.mdb`, with its SHA-256 and applied sequences in headers.
-    func snapshot(
-        _ request: Request, _ context: BasicRequestContext, _ snapshots: any SnapshotSource
-    ) async throws -> Response {
+    func snapshot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let snapshots = runtime.configuration.snapshots else {
+            throw NativeError.notFound("this server is not a cluster node: it has no snapshots")
+        }
         guard let credential = request.headers[.authorization], credential.lowercased().hasPrefix("bearer ") else {
             throw NativeError(
                 status: .unauthorized, code: "unauthorized",
