@@ -82,6 +82,8 @@ public enum LabelServer {
         router.add(
             middleware: MetricsMiddleware(
                 metrics: runtime.metrics, authenticationDisabled: runtime.configuration.authentication == .disabled))
+        let routes = RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: routes))
         if let writePath = runtime.configuration.writePath, writePath.appliedSequenceHeader(for: nil) != nil {
             router.add(middleware: AppliedSequenceMiddleware(writePath: writePath, logger: runtime.logger))
         }
@@ -91,6 +93,7 @@ public enum LabelServer {
         QueryRoutes(runtime: runtime).register(on: router)
         AssetRoutes(runtime: runtime).register(on: router)
         AdminRoutes(runtime: runtime, openAPIDocument: try OpenAPIDocument.bytes()).register(on: router)
+        routes.set(router.routes.map { ("\($0.method)", "\($0.path)") })
         return router
     }
 }

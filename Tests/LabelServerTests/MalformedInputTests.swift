@@ -73,7 +73,7 @@ import Testing
         try await withServer { server in
             let key = try server.key()
             for path in [
-                "/v1/query?q=%FF", "/v1/query?q=label:%ZZ", "/v1/asset/enumerate/contents?limit=99999999999999999999",
+                "/v1/query?q=%FF", "/v1/query?q=label:%ZZ", "/v1/asset/enumerate/contents?limit=-99999999999999999999",
                 "/v1/asset/enumerate/contents?labels=%E0", "/API/user/labels?addResources=%", "/labels?page=1e3",
             ] {
                 let reply = try await server.send(

@@ -151,7 +151,7 @@ import Testing
         try await withServer { server in
             let key = try server.key()
             let cases: [(String, String)] = [
-                ("/v1/query", "q"), ("/v1/query?q=*&limit=-1", "limit"), ("/v1/query?q=*&limit=1001", "limit"),
+                ("/v1/query", "q"), ("/v1/query?q=*&limit=-1", "limit"), ("/v1/query?q=*&limit=ten", "limit"),
                 ("/v1/query?q=*&count_only=yes", "count_only"), ("/v1/query?q=*&explain=2", "explain"),
             ]
             for (path, field) in cases {

@@ -33,7 +33,16 @@ struct ActionHubRoutes {
     /// The caller's grant (403 first, as FastAPI's security dependency runs before validation)
     /// and `program-id`, recording a missing or malformed one in `errors`.
     private func caller(_ request: Request, _ errors: inout ValidationErrors) throws -> (AccessGrant, String?) {
-        guard let grant = try runtime.authenticate(request.headers[HTTPFieldNames.actionHubKey]) else {
+        let key: String?
+        do {
+            key = try RequestCredential.key([
+                ("actionhub-key", RequestCredential.values(request, HTTPFieldNames.actionHubKey))
+            ])
+        } catch {
+            // Two different keys are no valid key: the documented 403.
+            throw ActionHubError.invalidKey
+        }
+        guard let grant = try runtime.authenticate(key) else {
             throw ActionHubError.invalidKey
         }
         let program = errors.collect { () throws(InputError) -> String in
@@ -173,6 +182,15 @@ struct ActionHubRoutes {
                 guard let object = errors.collect({ () throws(InputError) in try item.object() }) else { continue }
                 let id = errors.collect { () throws(InputError) -> String in
                     let field = try object.required("asset_id")
+                    // The vendor's own integration sends numbers: 42 is the asset "42".
+                    if case .number(let number) = field.value, number.isIntegerLiteral {
+                        let id = number.int64.map(String.init) ?? number.text
+                        guard id.count <= Self.maxAssetIDCharacters else {
+                            throw InputError(
+                                field.location, .tooLong(limit: Self.maxAssetIDCharacters, unit: "characters"))
+                        }
+                        return id
+                    }
                     let id = try field.string(maxCharacters: Self.maxAssetIDCharacters)
                     if id.isEmpty { throw InputError(field.location, .tooShort(minimum: 1, unit: "characters")) }
                     if id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {

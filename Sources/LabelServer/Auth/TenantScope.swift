@@ -45,9 +45,11 @@ enum TenantScope: Hashable, Sendable, CustomStringConvertible {
     func namespace(account: String) -> Namespace { Namespace("\(account)/\(description)") }
 
     /// Why `id` cannot be a team or program id, or `nil` when it can: 1 to 64 UTF-8 bytes,
-    /// no `/` (it would blur the namespace layout) and no control or whitespace characters.
+    /// no `/` (it would blur the namespace layout), not `.` or `..` (path segments every tool
+    /// reads as "here" and "up"), and no control or whitespace characters.
     static func problem(withIdentifier id: String) -> String? {
         if id.isEmpty { return "the id is empty" }
+        if id == "." || id == ".." { return "the id is `\(id)`" }
         if id.utf8.count > maximumIdentifierBytes { return "the id is longer than \(maximumIdentifierBytes) bytes" }
         for scalar in id.unicodeScalars {
             if scalar == "/" { return "the id contains `/`" }

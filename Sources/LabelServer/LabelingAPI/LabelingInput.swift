@@ -100,16 +100,7 @@ struct ResourceReference: Hashable, Sendable {
     var type: String
 
     init(id: String, type: String, at location: InputLocation) throws(InputError) {
-        let lowered = type.lowercased()
-        guard !lowered.isEmpty, lowered.utf8.count <= 64,
-            lowered.unicodeScalars.allSatisfy({
-                $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == "."
-            })
-        else {
-            throw InputError(
-                location.appending("type"),
-                .invalidValue("must be a resource type such as form, workflow, sheet or portal"))
-        }
+        let lowered = try Self.normalizedType(type, at: location.appending("type"))
         guard !id.isEmpty, id.utf8.count <= 255,
             !id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
         else {
@@ -118,6 +109,19 @@ struct ResourceReference: Hashable, Sendable {
         }
         self.id = id
         self.type = lowered
+    }
+
+    /// `type` lower-cased, when it is a resource type: 1 to 64 letters, digits, `_`, `-`, `.`.
+    static func normalizedType(_ type: String, at location: InputLocation) throws(InputError) -> String {
+        let lowered = type.lowercased()
+        guard !lowered.isEmpty, lowered.utf8.count <= 64,
+            lowered.unicodeScalars.allSatisfy({
+                $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == "."
+            })
+        else {
+            throw InputError(location, .invalidValue("must be a resource type such as form, workflow, sheet or portal"))
+        }
+        return lowered
     }
 
     /// `{"id": "…", "type": "form"}` (id may be a number), or a bare id string meaning a form.

@@ -36,12 +36,19 @@ extension LabelingRoutes {
     func listResources(
         _ request: Request, _ context: BasicRequestContext, _ grant: AccessGrant
     ) async throws -> Response {
-        let id = try labelID(context)
         let query = try request.queryFields()
+        if isRoot(context) {
+            // The root is no label: nothing is linked to it.
+            return LabelingEnvelope.success(
+                .array([]), extra: ["resultSet": ["offset": 0, "limit": 0, "count": 0]])
+        }
+        let id = try labelID(context)
         let offset =
             try query["offset"].map { try QueryValues.int($0, in: 0...Int(Int32.max), at: .query("offset")) } ?? 0
         let limit =
-            try query["limit"].map { try QueryValues.int($0, in: 1...runtime.limits.maxPageSize, at: .query("limit")) }
+            try query["limit"].map {
+                try QueryValues.pageSize($0, minimum: 1, maximum: runtime.limits.maxPageSize, at: .query("limit"))
+            }
             ?? 20
         var order: (ResourceOrder, descending: Bool)?
         if let text = query["orderby"], !text.isEmpty {
@@ -57,6 +64,10 @@ extension LabelingRoutes {
         }
         // Every resource here is enabled; asking for another status lists nothing.
         let statusMatches = query["status"].map { ["ENABLED", "ALL"].contains($0.uppercased()) } ?? true
+        // `type=workflow` lists only workflows (the client's `getLabelResources` offers it).
+        let type = try query["type"].flatMap { text in
+            text.isEmpty ? nil : try ResourceReference.normalizedType(text, at: .query("type"))
+        }
         let namespace = namespace(grant)
         let sortOrder = order
         let (assets, total) = try await runtime.read { snapshot -> ([Asset], Int) in
@@ -64,7 +75,7 @@ extension LabelingRoutes {
                 throw LabelingError.labelNotFound
             }
             guard statusMatches else { return ([], 0) }
-            guard let (field, descending) = sortOrder else {
+            guard sortOrder != nil || type != nil else {
                 // The page sizes the read; an offset past the end reads nothing.
                 guard offset < label.assetCount else { return ([], label.assetCount) }
                 let ordinals = try reader.ordinals(labeled: id, limit: min(offset + limit, label.assetCount)).dropFirst(
@@ -72,6 +83,8 @@ extension LabelingRoutes {
                 return (try reader.assets(at: Array(ordinals)), label.assetCount)
             }
             var all = try reader.assets(labeled: id, limit: max(1, label.assetCount))
+            if let type { all.removeAll { LabelRepresentation.resource($0.key).type != type } }
+            let (field, descending) = sortOrder ?? (.id, false)
             func precedes(_ lhs: Asset, _ rhs: Asset) -> Bool {
                 switch field {
                 case .id: lhs.key.description < rhs.key.description
@@ -80,7 +93,7 @@ extension LabelingRoutes {
                 case .updatedAt: lhs.updatedAt < rhs.updatedAt
                 }
             }
-            all.sort { descending ? precedes($1, $0) : precedes($0, $1) }
+            if sortOrder != nil { all.sort { descending ? precedes($1, $0) : precedes($0, $1) } }
             let start = min(offset, all.count)
             return (Array(all[start..<min(start + limit, all.count)]), all.count)
         }

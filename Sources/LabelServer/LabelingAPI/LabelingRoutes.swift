@@ -23,7 +23,7 @@ struct LabelingRoutes {
                 await respond(operation: "/label") { grant in try await createLabel(request, grant) }(request)
             }
             router.get("\(prefix)/label/{id}") { request, context in
-                await respond(operation: "/label-id") { grant in try await getLabel(context, grant) }(request)
+                await respond(operation: "/label-id") { grant in try await getLabel(request, context, grant) }(request)
             }
             router.put("\(prefix)/label/{id}") { request, context in
                 await respond(operation: "/label-id") { grant in try await updateLabel(request, context, grant) }(
@@ -58,7 +58,15 @@ struct LabelingRoutes {
     {
         { request in
             do {
-                let key = try request.header("APIKEY") ?? request.queryFields()["apiKey"]
+                let key: String?
+                do {
+                    key = try RequestCredential.key([
+                        ("the APIKEY header", RequestCredential.values(request, HTTPFieldNames.labelingKey)),
+                        ("?apiKey=", try request.queryFields().values("apiKey")),
+                    ])
+                } catch let conflict as ConflictingCredentials {
+                    throw LabelingError(status: .unauthorized, message: conflict.message)
+                }
                 guard let grant = try runtime.authenticate(key), grant.allows(.default) else {
                     throw LabelingError.unauthorized(operation: operation)
                 }
@@ -70,11 +78,17 @@ struct LabelingRoutes {
     }
 
     func labelID(_ context: BasicRequestContext) throws -> LabelID {
-        guard let text = context.parameters.get("id"), let raw = UInt32(text), raw > 0 else {
+        guard let raw = UInt32(try context.pathParameter("id")), raw > 0 else {
+            if isRoot(context) {
+                throw InputError(.path("id"), .invalidValue("is the root of the label tree, which cannot be changed"))
+            }
             throw LabelingError.labelNotFound
         }
         return LabelID(raw)
     }
+
+    /// Whether the path names the tree's synthetic root (`0`, as `GET /user/labels` gives it).
+    func isRoot(_ context: BasicRequestContext) -> Bool { (try? context.pathParameter("id")) == Self.rootID }
 
     func namespace(_ grant: AccessGrant) -> Namespace { grant.namespace(for: .default) }
 
@@ -124,7 +138,9 @@ struct LabelingRoutes {
         return LabelingEnvelope.success(.object(LabelRepresentation.json(label, account: grant.account, order: order)))
     }
 
-    func getLabel(_ context: BasicRequestContext, _ grant: AccessGrant) async throws -> Response {
+    /// J3; the root (`0`) answers as J1 does: the whole tree under it.
+    func getLabel(_ request: Request, _ context: BasicRequestContext, _ grant: AccessGrant) async throws -> Response {
+        if isRoot(context) { return try await labelTree(request, grant) }
         let id = try labelID(context)
         let namespace = namespace(grant)
         let (label, order) = try await runtime.read { snapshot -> (Label, Int) in

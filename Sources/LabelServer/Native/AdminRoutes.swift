@@ -54,7 +54,7 @@ struct AdminRoutes {
     /// A queued bulk label job of the caller's account.
     func job(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let grant = try NativeCaller.authenticate(request, runtime: runtime)
-        let id = context.parameters.get("job_id") ?? ""
+        let id = try context.pathParameter("job_id")
         let job = try await runtime.read { try BulkJob.load(id: id, from: $0) }
         guard let job, job.account == grant.account, let scope = try? TenantScope(parsing: job.scope),
             grant.allows(scope)

@@ -41,7 +41,7 @@ struct AssetRoutes {
     }
 
     private func key(_ context: BasicRequestContext) throws(InputError) -> AssetKey {
-        try AssetInput.key(context.parameters.get("asset_id") ?? "", at: .path("asset_id"))
+        try AssetInput.key(try context.pathParameter("asset_id"), at: .path("asset_id"))
     }
 
     func upsert(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

@@ -107,10 +107,14 @@ struct NativeCaller: Sendable {
     }
 
     static func authenticate(_ request: Request, runtime: ServerRuntime) throws -> AccessGrant {
-        var key = request.headers[HTTPFieldNames.apiKey]
-        if let authorization = request.headers[HTTPFieldNames.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { key = String(parts[1].trimmingWhitespace()) }
+        let key: String?
+        do {
+            key = try RequestCredential.key([
+                ("Authorization: Bearer", RequestCredential.bearerKeys(request)),
+                ("X-API-Key", RequestCredential.values(request, HTTPFieldNames.apiKey)),
+            ])
+        } catch {
+            throw NativeError(status: .unauthorized, code: "unauthorized", message: error.message)
         }
         guard let grant = try runtime.authenticate(key) else {
             throw key == nil ? NativeError.missingKey : NativeError.invalidKey

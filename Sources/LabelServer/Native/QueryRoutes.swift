@@ -56,7 +56,9 @@ struct QueryRoutes {
         guard let text = query["q"] else { throw InputError(.query("q"), .missing) }
         var parameters = Parameters(
             text: text,
-            limit: try query["limit"].map { try QueryValues.int($0, in: 0...maximumLimit, at: .query("limit")) }
+            limit: try query["limit"].map {
+                try QueryValues.pageSize($0, minimum: 0, maximum: maximumLimit, at: .query("limit"))
+            }
                 ?? runtime.limits.defaultPageSize)
         parameters.cursor = query["cursor"].flatMap { $0.isEmpty ? nil : QueryCursor(rawValue: $0) }
         if let count = query["count"] { parameters.includeCount = try QueryValues.bool(count, at: .query("count")) }
@@ -82,7 +84,8 @@ struct QueryRoutes {
         try body.rejectUnknownKeys(["q", "limit", "cursor", "count", "count_only", "facets", "explain", "fields"])
         var parameters = Parameters(
             text: try body.required("q").string(),
-            limit: try body.optional("limit")?.int(in: 0...maximumLimit) ?? runtime.limits.defaultPageSize)
+            limit: min(try body.optional("limit")?.int(in: 0...Int.max) ?? runtime.limits.defaultPageSize, maximumLimit)
+        )
         parameters.cursor = try body.optional("cursor")?.string().nonEmpty.map(QueryCursor.init(rawValue:))
         parameters.includeCount = try body.optional("count")?.bool() ?? true
         if try body.optional("count_only")?.bool() == true {

@@ -13,8 +13,11 @@ import Synchronization
 /// - `labelindex_query_stops_total{reason}`: queries refused or stopped for their cost
 ///   (`expanded_labels`, `work_budget`, `time_limit`) or because their client went away
 ///   (`cancelled`).
-/// - `labelindex_store_*` gauges: assets, labels, pairs and namespaces over the whole store,
-///   file and map size; refreshed on every scrape.
+/// - `labelindex_store_file_bytes` and `labelindex_store_map_bytes`, refreshed on every scrape.
+///
+/// `/metrics` answers without a key (as scrapers expect), so it carries nothing derived from
+/// tenants' data: no asset, label or namespace counts, not even store-wide (with few tenants a
+/// total tells one tenant what another holds). Each account reads its own at `/v1/stats`.
 final class ServerMetrics: Sendable {
     enum Names {
         static let requests = "labelindex_http_requests_total"
@@ -44,7 +47,7 @@ final class ServerMetrics: Sendable {
         batchSizes = Recorder(label: Names.batchSize, aggregate: true, factory: factory)
         commitDurations = Timer(label: Names.commitDuration, factory: factory)
         var gauges: [String: Gauge] = [:]
-        for name in ["assets", "labels", "pairs", "namespaces", "file_bytes", "map_bytes"] {
+        for name in ["file_bytes", "map_bytes"] {
             gauges[name] = Gauge(label: "labelindex_store_\(name)", factory: factory)
         }
         storeGauges = gauges
@@ -97,10 +100,6 @@ final class ServerMetrics: Sendable {
     }
 
     func updateStoreTotals(_ statistics: StoreStatistics) {
-        storeGauges["assets"]?.record(statistics.namespaces.reduce(0) { $0 + $1.assets })
-        storeGauges["labels"]?.record(statistics.namespaces.reduce(0) { $0 + $1.labels })
-        storeGauges["pairs"]?.record(statistics.namespaces.reduce(0) { $0 + $1.pairs })
-        storeGauges["namespaces"]?.record(statistics.namespaces.count)
         storeGauges["file_bytes"]?.record(statistics.fileBytes)
         storeGauges["map_bytes"]?.record(statistics.mapSize)
     }

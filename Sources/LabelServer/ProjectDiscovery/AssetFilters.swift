@@ -225,4 +225,18 @@ enum QueryValues {
         if value > Int64(range.upperBound) { throw InputError(location, .aboveMaximum(range.upperBound)) }
         return Int(value)
     }
+
+    /// A page size: below `minimum` (or not a number) is an error, above `maximum` — however
+    /// large, beyond 64 bits too — is capped to it, since clients pass large limits through
+    /// meaning "as many as you give".
+    static func pageSize(
+        _ text: String, minimum: Int, maximum: Int, at location: InputLocation
+    ) throws(InputError) -> Int {
+        if !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            Int64(text).map({ $0 > Int64(maximum) }) ?? true
+        {
+            return maximum
+        }
+        return try int(text, in: minimum...maximum, at: location)
+    }
 }

@@ -18,7 +18,9 @@ extension ProjectDiscoveryRoutes {
         let offset =
             try query["offset"].map { try QueryValues.int($0, in: 0...Int(Int32.max), at: .query("offset")) } ?? 0
         let limit =
-            try query["limit"].map { try QueryValues.int($0, in: 1...runtime.limits.maxPageSize, at: .query("limit")) }
+            try query["limit"].map {
+                try QueryValues.pageSize($0, minimum: 1, maximum: runtime.limits.maxPageSize, at: .query("limit"))
+            }
             ?? runtime.limits.defaultPageSize
         var sort: [(SortField, descending: Bool)] = []
         for (parameter, descending) in [("sort_asc", false), ("sort_desc", true)] {

@@ -38,7 +38,7 @@ struct ProjectDiscoveryRoutes {
         }
         router.get("/v1/asset/enumerate/{enumerate_id}/contents") { request, context in
             await respond {
-                try await listContents(request, enumeration: try context.parameters.require("enumerate_id"))
+                try await listContents(request, enumeration: try context.pathParameter("enumerate_id"))
             }
         }
         router.get("/v1/asset/enumerate/contents") { request, _ in
@@ -55,7 +55,12 @@ struct ProjectDiscoveryRoutes {
     // MARK: Caller
 
     func caller(_ request: Request) throws -> Caller {
-        let key = request.headers[HTTPFieldNames.apiKey]
+        let key: String?
+        do {
+            key = try RequestCredential.key([("X-API-Key", RequestCredential.values(request, HTTPFieldNames.apiKey))])
+        } catch {
+            throw ProjectDiscoveryError(status: .unauthorized, code: "UNAUTHORIZED", message: error.message)
+        }
         guard let grant = try runtime.authenticate(key) else {
             throw key == nil ? ProjectDiscoveryError.missingKey : ProjectDiscoveryError.invalidKey
         }
@@ -83,7 +88,7 @@ struct ProjectDiscoveryRoutes {
     }
 
     private func assetKey(_ context: BasicRequestContext) throws -> AssetKey {
-        let text = context.parameters.get("asset_id") ?? ""
+        let text = try context.pathParameter("asset_id")
         let digits = text.hasPrefix("-") ? text.dropFirst() : text[...]
         guard !digits.isEmpty, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
             let id = Int64(text)

@@ -73,6 +73,9 @@ struct FormFields: Sendable {
     /// The first value of `name`.
     subscript(name: String) -> String? { pairs.first(where: { $0.name == name })?.value }
 
+    /// Every value of `name`, in order.
+    func values(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
     var names: [String] { pairs.map(\.name) }
 
     mutating func append(_ name: String, _ value: String) { pairs.append((name, value)) }

@@ -82,3 +82,20 @@ extension Request {
 func parseJSONBody(_ bytes: [UInt8]) throws(InputError) -> JSONValue {
     do { return try JSONParser.parse(bytes) } catch { throw InputError(.body, .malformedJSON(error)) }
 }
+
+extension BasicRequestContext {
+    /// The path parameter `name`, percent-decoded once (`form%3Aa%20b` → `form:a b`;
+    /// `%2F` is a slash inside the parameter, not a separator), as every route reads it.
+    /// `+` stays a plus: only query strings and forms write a space that way.
+    func pathParameter(_ name: String) throws(InputError) -> String {
+        let raw = parameters.get(name) ?? ""
+        guard raw.contains("%") else { return raw }
+        guard let decoded = PercentDecoding.decode(raw.utf8, plusAsSpace: false) else {
+            throw InputError(.path(name), .invalidValue("has a malformed percent escape"))
+        }
+        guard UTF8Validation.isValid(decoded) else {
+            throw InputError(.path(name), .invalidValue("is not valid UTF-8 once percent-decoded"))
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+}
