@@ -51,6 +51,29 @@ import Testing
         #expect(try JSON.parse(try CLI.succeed(["keys", "list", "--data-dir", data, "--json"]).stdout) == [])
     }
 
+    /// The query-cost limits are flags of `serve`, checked before the server starts.
+    @Test func queryCostLimitsAreFlags() async throws {
+        for (flag, value) in [
+            ("--query-max-work", "0"), ("--query-time-limit", "0"), ("--query-max-expanded-labels", "-1"),
+            ("--expensive-threads", "0"), ("--expensive-per-account", "0"),
+        ] {
+            let refused = try CLI.run(["serve", flag, value])
+            #expect(refused.status != 0 && refused.stderr.contains(flag), "\(flag) \(value): \(refused)")
+        }
+        let directory = try TemporaryDirectory()
+        let server = try await ServerProcess([
+            "--data-dir", directory.path("data"), "--no-auth", "--query-max-expanded-labels", "2",
+        ])
+        let put = try await server.send(.PUT, "/v1/assets/1", json: #"{"labels":["t1","t2","t3"]}"#)
+        #expect(put.status == 201, "\(put)")
+        let two = try await server.send(.GET, "/v1/query?q=label:t1%20OR%20label:t2")
+        #expect(two.status == 200, "\(two)")
+        let three = try await server.send(.GET, "/v1/query?q=label:t*")
+        #expect(three.status == 400, "\(three)")
+        #expect(three["limit"]?.string == "maxExpandedLabels" && three["maximum"]?.int == 2, "\(three)")
+        #expect(try await server.stop() == 0)
+    }
+
     /// The banner shows a working key once; a second start does not make another.
     private func checkBootstrapKey(_ server: ServerProcess) async throws {
         let banner = server.stderr

@@ -127,6 +127,11 @@ package final class EtcdClient: Sendable {
         _ = try await call("/v3/lease/keepalive", ["ID": String(lease)])
     }
 
+    /// Ends a lease now: every key on it is deleted.
+    package func revokeLease(_ lease: Int64) async throws {
+        _ = try await call("/v3/lease/revoke", ["ID": String(lease)])
+    }
+
     /// Discards history before `revision` (keys keep their newest values).
     package func compact(revision: Int64) async throws {
         do {

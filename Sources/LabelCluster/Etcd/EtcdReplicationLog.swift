@@ -209,17 +209,21 @@ public final class EtcdReplicationLog: ReplicationLog {
     }
 
     public func trim(partition: UInt32, before sequence: UInt64) async throws {
-        let current = try await start(partition: partition)
-        // Never past the head: the next append must find its place after the start.
-        let sequence = min(sequence, try await head(partition: partition) + 1)
-        guard sequence > current else { return }
-        // Only from the start just read: two nodes trimming at once never move it backwards.
-        _ = try await client.txn(
-            compare: [.valueEquals(key: keys.start(partition), value: Array(String(current).utf8))],
-            success: [
-                .put(key: keys.start(partition), value: Array(String(sequence).utf8)),
-                .deleteRange(key: keys.log(partition, 0), rangeEnd: keys.log(partition, sequence)),
-            ])
+        while true {
+            let current = try await start(partition: partition)
+            // Never past the head: the next append must find its place after the start.
+            let target = min(sequence, try await head(partition: partition) + 1)
+            guard target > current else { return }
+            // Only from the start just read, so two nodes trimming at once never move it
+            // backwards; the one that finds it moved reads it again.
+            let result = try await client.txn(
+                compare: [.valueEquals(key: keys.start(partition), value: Array(String(current).utf8))],
+                success: [
+                    .put(key: keys.start(partition), value: Array(String(target).utf8)),
+                    .deleteRange(key: keys.log(partition, 0), rangeEnd: keys.log(partition, target)),
+                ])
+            if result.succeeded { return }
+        }
     }
 
     /// Discards etcd's history of every key up to now, so the trimmed entries free their

@@ -32,6 +32,7 @@ public final class NodeMaintenance: Sendable {
     let log: EtcdReplicationLog
     let logger: Logger
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let lease = Mutex<Int64?>(nil)
 
     public init(node: ReplicatedNode, log: EtcdReplicationLog, options: Options, logger: Logger) {
         self.node = node
@@ -58,6 +59,8 @@ public final class NodeMaintenance: Sendable {
         }
         for task in running { task.cancel() }
         for task in running { await task.value }
+        // Gone at once rather than after the TTL: trimming waits for no stopped node.
+        if let current = lease.withLock({ $0 }) { try? await log.client.revokeLease(current) }
     }
 
     private func registration(url: String) -> NodeRegistration {
@@ -87,6 +90,7 @@ public final class NodeMaintenance: Sendable {
                     current = try await log.client.grantLease(ttl: options.registrationTTL)
                 }
                 lease = current
+                self.lease.withLock { $0 = current }
                 try await log.register(registration(url: url), lease: current)
             } catch {
                 lease = nil

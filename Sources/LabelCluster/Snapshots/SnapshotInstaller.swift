@@ -13,8 +13,9 @@ import NIOCore
 /// entries were trimmed) must install one and refuses to start without.
 ///
 /// The snapshot is fetched over HTTP with the cluster's secret into
-/// `<data-dir>/incoming-snapshot/`, its size and SHA-256 checked against the peer's manifest,
-/// opened to read its applied sequences, and only then moved into place.
+/// `<data-dir>/incoming-snapshot/`, its size and SHA-256 checked against what the peer says it
+/// sent (the peer may have taken a newer snapshot since its registration named one), opened
+/// to check it reaches every partition's log start, and only then moved into place.
 public enum SnapshotInstaller {
     public enum Outcome: Sendable, Hashable {
         /// The local store follows the log as it is.
@@ -40,14 +41,15 @@ public enum SnapshotInstaller {
         let peers = TrimPolicy.usable(try await log.liveNodes().filter { $0.name != nodeName }, starts: starts)
         var failures: [String] = []
         for peer in peers {
-            guard let manifest = peer.snapshot else { continue }
+            guard peer.snapshot != nil else { continue }
             do {
                 let secret = try await log.clusterSecret()
-                let incoming = try await download(from: peer, manifest: manifest, secret: secret, into: dataDirectory)
+                let incoming = try await download(from: peer, secret: secret, covering: starts, into: dataDirectory)
                 try install(incoming, into: dataDirectory)
-                logger.info(
-                    "installed a snapshot", metadata: ["from": "\(peer.name)", "sequences": "\(manifest.header)"])
-                return .installed(from: peer.name, sequences: manifest.header)
+                let sequences = try LabelStore(path: dataDirectory).appliedSequences()
+                let header = SnapshotManifest(sequences: sequences, bytes: 0, sha256: "", created: 0).header
+                logger.info("installed a snapshot", metadata: ["from": "\(peer.name)", "sequences": "\(header)"])
+                return .installed(from: peer.name, sequences: header)
             } catch {
                 logger.warning("cannot install the snapshot of \(peer.name)", metadata: ["error": "\(error)"])
                 failures.append("\(peer.name): \(error)")
@@ -72,9 +74,10 @@ public enum SnapshotInstaller {
         return try LabelStore(path: directory).appliedSequences()
     }
 
-    /// Fetches `peer`'s snapshot into `<directory>/incoming-snapshot/data.mdb` and checks it.
+    /// Fetches `peer`'s newest snapshot into `<directory>/incoming-snapshot/data.mdb` and checks
+    /// it: whole, and holding every partition up to its log's start (`starts`) at least.
     static func download(
-        from peer: NodeRegistration, manifest: SnapshotManifest, secret: String, into directory: String
+        from peer: NodeRegistration, secret: String, covering starts: [UInt32: UInt64], into directory: String
     ) async throws -> String {
         let incoming = directory + "/incoming-snapshot"
         try? FileManager.default.removeItem(atPath: incoming)
@@ -91,6 +94,10 @@ public enum SnapshotInstaller {
             throw SnapshotUnavailable(
                 message: "\(peer.url) answered \(response.status.code): \(body.map { String(buffer: $0) } ?? "")")
         }
+        let announced = (
+            bytes: response.headers.first(name: "Content-Length").flatMap { Int($0) },
+            sha256: response.headers.first(name: SnapshotFile.sha256Header)
+        )
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var hasher = SHA256()
         var bytes = 0
@@ -108,18 +115,19 @@ public enum SnapshotInstaller {
             throw error
         }
         let sha256 = SnapshotKeeper.hex(hasher.finalize())
-        guard bytes == manifest.bytes, sha256 == manifest.sha256 else {
+        guard bytes == announced.bytes, sha256 == announced.sha256 else {
             throw SnapshotUnavailable(
                 message:
-                    "the snapshot of \(peer.name) arrived damaged (\(bytes) bytes, SHA-256 \(sha256); the manifest says \(manifest.bytes) bytes, \(manifest.sha256))"
+                    "the snapshot of \(peer.name) arrived damaged (\(bytes) bytes, SHA-256 \(sha256); it sent \(announced.bytes.map(String.init) ?? "?") bytes, SHA-256 \(announced.sha256 ?? "?"))"
             )
         }
-        // It opens and holds at least what its manifest says.
+        // It opens, and a node that installs it can follow every partition's log from there.
         let holds = try LabelStore(path: incoming).appliedSequences()
-        for (key, sequence) in manifest.sequences {
-            guard let partition = UInt32(key), (holds[partition] ?? 0) >= sequence else {
-                throw SnapshotUnavailable(message: "the snapshot of \(peer.name) holds less than its manifest says")
-            }
+        for (partition, start) in starts where (holds[partition] ?? 0) + 1 < start {
+            throw SnapshotUnavailable(
+                message:
+                    "the snapshot of \(peer.name) holds partition \(partition) up to \(holds[partition] ?? 0), but its log starts at \(start)"
+            )
         }
         return incoming
     }

@@ -82,7 +82,36 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Most open connections; more are answered 503 and closed.")
     var maxConnections: Int = 10_000
 
+    @Option(
+        name: .customLong("query-max-work"),
+        help: "Most work units one query may spend (one term over one 65,536-asset block); more is refused (400).")
+    var queryMaxWork: Int = QueryCostLimits().maxWork
+
+    @Option(name: .customLong("query-time-limit"), help: "Seconds a query may run once it has a thread (then 503).")
+    var queryTimeLimit: Double = 10
+
+    @Option(
+        name: .customLong("query-max-expanded-labels"),
+        help: "Most labels one query's prefixes and under: terms may reach (400 past it).")
+    var queryMaxExpandedLabels: Int = ServerLimits().query.maxExpandedLabels
+
+    @Option(name: .customLong("expensive-threads"), help: "Threads of the lane that runs expensive queries.")
+    var expensiveThreads: Int = QueryCostLimits().expensiveThreads
+
+    @Option(
+        name: .customLong("expensive-per-account"), help: "Most expensive queries one account runs at once.")
+    var expensivePerAccount: Int = QueryCostLimits().expensivePerAccount
+
     func validate() throws {
+        for (flag, value) in [
+            ("query-max-work", queryMaxWork), ("query-max-expanded-labels", queryMaxExpandedLabels),
+            ("expensive-threads", expensiveThreads), ("expensive-per-account", expensivePerAccount),
+        ] where value < 1 {
+            throw ValidationError("--\(flag) must be positive.")
+        }
+        guard queryTimeLimit > 0 && queryTimeLimit <= 3_600 else {
+            throw ValidationError("--query-time-limit must be more than 0 and at most 3600 seconds.")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
         guard readThreads > 0 else { throw ValidationError("--read-threads must be positive.") }
         for (flag, seconds) in [("idle", idleTimeout), ("header", headerTimeout), ("body", bodyTimeout)]
@@ -97,6 +126,11 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = logLevel.level
         var configuration = ServerConfiguration(
             host: host, port: port, authentication: noAuthentication ? .disabled : .apiKeys, readThreads: readThreads)
+        configuration.limits.queryCost.maxWork = queryMaxWork
+        configuration.limits.queryCost.timeLimit = .milliseconds(Int64(queryTimeLimit * 1000))
+        configuration.limits.queryCost.expensiveThreads = expensiveThreads
+        configuration.limits.queryCost.expensivePerAccount = expensivePerAccount
+        configuration.limits.query.maxExpandedLabels = queryMaxExpandedLabels
         configuration.connections = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout),
             bodyTimeout: .seconds(bodyTimeout), maxConnections: maxConnections)
