@@ -2,7 +2,7 @@
 //
 // This target owns the wire: three existing label APIs (ProjectDiscovery-style `/v1/asset/...`,
 // the Jotform-style Labeling API under `/API`, ActionHub `/labels` and `/assets`) mapped onto
-// engine namespaces, the native `/v1/query`, `/v1/assets`, `/v1/jobs`, `/v1/stats`, and
+// engine namespaces, the native `/v1/query`, `/v1/assets`, `/v1/jobs`, `/v1/stats`, `/v1/changes`, and
 // `/healthz`, `/metrics`, `/openapi.json`. It also owns API keys (hashed in the store's
 // application data), group commit (one writer thread, each request in a nested transaction),
 // the read threads, queued bulk jobs and the Prometheus metrics. The engine and the query
@@ -92,6 +92,7 @@ public enum LabelServer {
         ActionHubRoutes(runtime: runtime).register(on: router)
         QueryRoutes(runtime: runtime).register(on: router)
         AssetRoutes(runtime: runtime).register(on: router)
+        ChangeRoutes(runtime: runtime).register(on: router)
         AdminRoutes(runtime: runtime, openAPIDocument: try OpenAPIDocument.bytes()).register(on: router)
         routes.set(router.routes.map { ("\($0.method)", "\($0.path)") })
         return router

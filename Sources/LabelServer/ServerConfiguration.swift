@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     /// A replicated node's snapshots, served to peers at `GET /v1/cluster/snapshot`; `nil`
     /// (single node) serves none.
     public var snapshots: (any SnapshotSource)?
+    /// A replicated node's applied log, served at `GET /v1/changes`; `nil` (single node)
+    /// serves none.
+    public var changes: (any ChangeFeed)?
     /// Called once the server listens, with the port it bound (useful with `port: 0`).
     public var onListening: (@Sendable (_ port: Int) -> Void)?
 
@@ -82,6 +85,9 @@ public struct ServerLimits: Sendable, Hashable {
     public var maxPageSize: Int
     /// Most facets one query may count.
     public var maxFacets: Int
+    /// Most `GET /v1/changes` feeds open at once on one node (each holds an etcd watch); one
+    /// more is answered 503.
+    public var maxChangeFeeds: Int
     /// Query text bounds: length, nesting depth, terms, labels reached by prefixes and `under:`
     /// (`QueryLimits`; here `maxExpandedLabels` is 1,000).
     public var query: QueryLimits
@@ -92,6 +98,7 @@ public struct ServerLimits: Sendable, Hashable {
         maxRequestBytes: Int = 1 << 20, maxBulkRequestBytes: Int = 64 << 20, maxLabelsPerRequest: Int = 1_000,
         maxLabelBytes: Int = 255, maxActionHubLabelCharacters: Int = 64, maxResourcesPerRequest: Int = 1_000,
         maxAssetsPerRequest: Int = 100_000, defaultPageSize: Int = 100, maxPageSize: Int = 1_000, maxFacets: Int = 100,
+        maxChangeFeeds: Int = 256,
         query: QueryLimits = QueryLimits(
             maxLength: 64 * 1024, maxDepth: 32, maxTerms: 1_000, maxAssetReferences: 10_000, maxExpandedLabels: 1_000),
         queryCost: QueryCostLimits = QueryCostLimits()
@@ -106,6 +113,7 @@ public struct ServerLimits: Sendable, Hashable {
         self.defaultPageSize = defaultPageSize
         self.maxPageSize = maxPageSize
         self.maxFacets = maxFacets
+        self.maxChangeFeeds = maxChangeFeeds
         self.query = query
         self.queryCost = queryCost
     }

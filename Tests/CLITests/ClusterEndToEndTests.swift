@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import LabelTestSupport
 import Testing
@@ -173,6 +174,11 @@ import Testing
         let wrong = try await n1.send(.GET, "/v1/cluster/snapshot", headers: ["Authorization": "Bearer nope"])
         #expect(wrong.status == 401, "\(wrong)")
 
+        // The changes feed cannot start before the log's start: 410, naming it.
+        let gone = try await n1.send(.GET, "/v1/changes?since=0&follow=false")
+        #expect(gone.status == 410, "\(gone)")
+        #expect((gone["start"]?.int ?? 0) > 1, "\(gone)")
+
         kill(n2.process.processIdentifier, SIGKILL)
         for _ in 0..<200 where n2.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         try FileManager.default.removeItem(atPath: cluster.directory.path("n2"))
@@ -193,5 +199,82 @@ import Testing
         }
         #expect(Set(exports).count == 1, "both nodes hold the same data")
         #expect(exports.first?.contains("\"batch\"") == true)
+    }
+
+    /// `GET /v1/changes` on a node: the backlog, then writes made through another node as this
+    /// one applies them; at most `--max-change-feeds` at once, a slot freed when its client goes.
+    @Test func theChangesFeedFollowsWritesOfEveryNodeAndEndsWithItsClient() async throws {
+        let cluster = try Self.makeCluster(try EtcdTestCluster.shared())
+        func start(_ name: String) async throws -> ServerProcess {
+            try await ServerProcess(
+                [
+                    "--data-dir", cluster.directory.path(name), "--no-auth", "--node-name", name, "--max-change-feeds",
+                    "1",
+                ]
+                    + cluster.flags)
+        }
+        let (n1, n2) = (try await start("n1"), try await start("n2"))
+        #expect(try await n1.send(.PUT, "/v1/assets/1", json: #"{"name":"one","labels":["a"]}"#).status == 201)
+        let (feed, received) = AsyncThrowingStream<String, any Error>.makeStream()
+        let reader = Task {
+            do {
+                try await Self.readLines(of: n2, "/v1/changes?since=0") { received.yield($0) }
+                received.finish()
+            } catch { received.finish(throwing: error) }
+        }
+        var lines: [String] = []
+        var iterator = feed.makeAsyncIterator()
+        lines.append(try #require(try await iterator.next(), "the backlog"))
+        // While that feed is open, the node's only slot is taken.
+        let refused = try await n2.send(.GET, "/v1/changes?since=0&follow=false")
+        #expect(refused.status == 503, "\(refused)")
+        #expect(refused["message"]?.string?.contains("changes feeds") == true, "\(refused)")
+        #expect(try await n1.send(.PUT, "/v1/assets/2", json: #"{"name":"two","labels":["b"]}"#).status == 201)
+        lines.append(try #require(try await iterator.next(), "the write made on n1"))
+        reader.cancel()
+        let changes = try lines.map { try JSON.parse($0) }
+        #expect(changes.map { $0["submissions"]?[0]?["commands"]?[0]?["asset"]?.string } == ["1", "2"], "\(lines)")
+        #expect(changes.allSatisfy { $0["namespace"]?.string == "dev/default" })
+        let sequences = changes.compactMap { $0["sequence"]?.int }
+        try #require(sequences.count == 2 && sequences[0] < sequences[1], "\(lines)")
+
+        // The client went away: its slot is free again, and both nodes tell the same history.
+        var replay: Reply?
+        for _ in 0..<100 {
+            replay = try await n2.send(.GET, "/v1/changes?since=0&follow=false")
+            if replay?.status == 200 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(replay?.status == 200, "\(String(describing: replay))")
+        #expect(replay?.text == lines.map { $0 + "\n" }.joined())
+        #expect(try await n1.send(.GET, "/v1/changes?since=0&follow=false").text == replay?.text)
+        let later = try await n1.send(.GET, "/v1/changes?since=\(sequences[0])&follow=false")
+        #expect(later.text == lines[1] + "\n")
+
+        // An open feed does not hold up a graceful stop: it ends with the server.
+        let open = Task {
+            var count = 0
+            try await Self.readLines(of: n1, "/v1/changes?since=\(sequences[1])") { _ in count += 1 }
+            return count
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        for node in [n1, n2] { #expect(try await node.stop() == 0) }
+        #expect(try await open.value == 0)
+    }
+
+    /// Hands each line of a streamed 200 response to `body` as it arrives, until the response
+    /// ends (or the task is cancelled, which closes the connection).
+    static func readLines(of node: ServerProcess, _ path: String, _ body: (String) -> Void) async throws {
+        let request = HTTPClientRequest(url: "http://127.0.0.1:\(node.port)\(path)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        #expect(response.status.code == 200)
+        var pending = ""
+        for try await buffer in response.body {
+            pending += String(buffer: buffer)
+            while let newline = pending.firstIndex(of: "\n") {
+                body(String(pending[..<newline]))
+                pending.removeSubrange(...newline)
+            }
+        }
     }
 }

@@ -75,6 +75,9 @@ struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// Text already serialised as JSON elsewhere (a command's `CommandCodec.json`).
+    mutating func rawText(_ text: String) { append(text) }
+
     /// `"key":`
     mutating func key(_ key: String) {
         writeString(key)

@@ -83,6 +83,11 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnections: Int = 10_000
 
     @Option(
+        name: .customLong("max-change-feeds"),
+        help: "Cluster nodes: most GET /v1/changes feeds open at once (each holds an etcd watch); more get 503.")
+    var maxChangeFeeds: Int = ServerLimits().maxChangeFeeds
+
+    @Option(
         name: .customLong("query-max-work"),
         help: "Most work units one query may spend (one term over one 65,536-asset block); more is refused (400).")
     var queryMaxWork: Int = QueryCostLimits().maxWork
@@ -106,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         for (flag, value) in [
             ("query-max-work", queryMaxWork), ("query-max-expanded-labels", queryMaxExpandedLabels),
             ("expensive-threads", expensiveThreads), ("expensive-per-account", expensivePerAccount),
+            ("max-change-feeds", maxChangeFeeds),
         ] where value < 1 {
             throw ValidationError("--\(flag) must be positive.")
         }
@@ -131,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.queryCost.expensiveThreads = expensiveThreads
         configuration.limits.queryCost.expensivePerAccount = expensivePerAccount
         configuration.limits.query.maxExpandedLabels = queryMaxExpandedLabels
+        configuration.limits.maxChangeFeeds = maxChangeFeeds
         configuration.connections = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout),
             bodyTimeout: .seconds(bodyTimeout), maxConnections: maxConnections)
@@ -159,6 +166,7 @@ struct ServeCommand: AsyncParsableCommand {
                 node: started, log: log, options: node.maintenance(name: name), logger: logger)
             configuration.writePath = started
             configuration.snapshots = maintenance.snapshots
+            configuration.changes = started
             let (host, options) = (host, node)
             configuration.onListening = { port in maintenance.start(advertising: options.url(host: host, port: port)) }
             replica = (started, maintenance)
