@@ -27,7 +27,7 @@ enum CLI {
     @discardableResult
     static func run(
         _ arguments: [String], stdin: String? = nil, in directory: TemporaryDirectory? = nil,
-        program: String = "labelindex"
+        program: String = "labelindex", executableURL: URL? = nil, environment: [String: String] = [:]
     ) throws
         -> CLIResult
     {
@@ -37,8 +37,11 @@ enum CLI {
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let process = Process()
-        process.executableURL = try executable(program)
+        process.executableURL = try executableURL ?? executable(program)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = directory.url }
         let stdoutHandle = try FileHandle(forWritingTo: stdoutURL)
         let stderrHandle = try FileHandle(forWritingTo: stderrURL)

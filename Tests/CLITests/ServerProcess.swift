@@ -77,24 +77,8 @@ final class ServerProcess: Sendable {
         _ method: HTTPMethod, _ path: String, headers: [String: String] = [:], json: String? = nil, form: String? = nil,
         ndjson: String? = nil
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
-        if let ndjson {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-ndjson")
-            request.body = .bytes(ByteBuffer(string: ndjson))
-        }
-        if let form {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: form))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: body))
+        try await LoopbackServer(port: port).send(
+            method, path, headers: headers, json: json, form: form, ndjson: ndjson)
     }
 }
 
@@ -114,4 +98,34 @@ struct Reply: CustomStringConvertible {
     subscript(key: String) -> JSON? { json?[key] }
 
     var description: String { "\(status) \(text)" }
+}
+
+/// A server on loopback at `port`, whoever started it (a `ServerProcess`, `scripts/cluster`).
+struct LoopbackServer: Sendable {
+    let port: Int
+
+    /// A request to the server; `json` sets a JSON body, `form` a form-encoded one.
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: [String: String] = [:], json: String? = nil, form: String? = nil,
+        ndjson: String? = nil
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let ndjson {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-ndjson")
+            request.body = .bytes(ByteBuffer(string: ndjson))
+        }
+        if let form {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: body))
+    }
 }
