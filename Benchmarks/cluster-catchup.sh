@@ -36,7 +36,7 @@ $bin import --data-dir "$work/n1" --namespace dev/default --no-progress \
     "$work/workload/labels.ndjson" "$work/workload/assets.ndjson" >&2
 ETCD_TEST_PORT_BASE=${ETCD_TEST_PORT_BASE:-31700} scripts/etcd-test-cluster start "$work/etcd" >&2
 etcd=$(python3 -c 'import json,sys; print(",".join(m["clientURL"] for m in json.load(open(sys.argv[1]))))' "$work/etcd/members.json")
-flags=(--etcd "$etcd" --no-auth --log-level warning --snapshot-interval 1 --trim-interval 0)
+flags=(--etcd "$etcd" --no-auth --log-level info --snapshot-interval 1 --trim-interval 0)
 $bin cluster init --etcd "$etcd" --partitions 4 >&2
 
 $bin serve --data-dir "$work/n1" --node-name n1 --port "$PORT" "${flags[@]}" 2>"$work/n1.log" &
@@ -62,7 +62,12 @@ pids+=($!)
 wait_for "http://127.0.0.1:$((PORT + 1))/healthz"
 served=$(now)
 assets=$(curl -fs "http://127.0.0.1:$((PORT + 1))/v1/stats" | python3 -c 'import json,sys; print(sum(n["assets"] for n in json.load(sys.stdin)["namespaces"]))')
-grep -q "installed a snapshot" "$work/n2.log" || { echo "n2 did not install a snapshot:" >&2; cat "$work/n2.log" >&2; exit 1; }
+grep -q "installed a snapshot" "$work/n2.log" || {
+    echo "n2 did not install a snapshot:" >&2
+    cat "$work/n2.log" >&2
+    $bin cluster status --etcd "$etcd" --json >&2
+    exit 1
+}
 [ "$assets" -eq $((ASSETS + 1)) ] || { echo "n2 holds $assets assets, expected $((ASSETS + 1))" >&2; exit 1; }
 
 python3 - "$ASSETS" "$snapshot_bytes" "$start" "$copied" "$start2" "$served" <<'PY'
