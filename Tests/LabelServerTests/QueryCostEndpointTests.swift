@@ -113,8 +113,8 @@ import Testing
 
     /// The test: one account sends the hostile queries, and expensive ones the limits let
     /// through, from many connections at once; another account's cheap counts beside them keep
-    /// a p99 far below the time of one expensive query alone (were they to share the read
-    /// threads, they would wait for one).
+    /// a median far below the time of one expensive query alone and a p99 below it (were they
+    /// to share the read threads, they would wait for one).
     @Test func oneAccountsExpensiveQueriesDoNotDelayAnothersCheapOnes() async throws {
         var limits = ServerLimits()
         limits.query.maxExpandedLabels = 5_000
@@ -174,7 +174,13 @@ import Testing
             }.sorted()
             let p99 = cheapTimes[cheapTimes.count * 99 / 100]
             #expect(alone > .milliseconds(30), "one expensive query alone took \(alone): too cheap to test with")
-            #expect(p99 * 4 < alone, "cheap p99 \(p99), median \(cheapTimes[150]); one expensive query alone \(alone)")
+            // Were the cheap counts queued behind the expensive ones, most would wait about as
+            // long as one of those: the median shows the lane, the p99 bounds the tail (loose
+            // enough for a machine shared with the rest of the suite).
+            let median = cheapTimes[cheapTimes.count / 2]
+            let figures = "cheap p99 \(p99), median \(median); one expensive query alone \(alone)"
+            #expect(median * 10 < alone, "\(figures)")
+            #expect(p99 < alone, "\(figures)")
         }
     }
 

@@ -39,6 +39,7 @@ import Testing
         "GET /v1/stats": ("", nil),
         "GET /v1/jobs/{job_id}": ("", nil),
         "GET /v1/cluster/snapshot": ("", nil),
+        "GET /v1/changes": ("?since=0&follow=false", nil),
         "GET /healthz": ("", nil),
         "GET /metrics": ("", nil),
         "GET /openapi.json": ("", nil),
