@@ -1,3 +1,5 @@
+import LabelIndex
+
 /// Gives CSV rows their meaning: the header decides the file's kind and column order, and each
 /// later row becomes an `AssetRecord` or a `LabelRecord` (see LabelInterchange.docc/FORMAT.md).
 struct CSVRecordDecoder {
@@ -231,7 +233,7 @@ struct CSVRecordDecoder {
     }
 
     private func checkLabelName(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(RecordFailure) {
-        if let problem = LabelCollector.problem(with: bytes, limit: options.maximumLabelNameBytes) {
+        if let problem = NameRule.violation(ofUTF8: bytes, limit: options.maximumLabelNameBytes) {
             throw RecordFailure(
                 offset: offset,
                 reason: .invalidLabelName(name: String(decoding: bytes, as: UTF8.self), problem: problem))

@@ -1,3 +1,5 @@
+import LabelIndex
+
 /// Settings shared by `NDJSONReader` and `CSVReader`.
 public struct ImportOptions: Sendable, Equatable {
     /// When `true`, keys (NDJSON) and columns (CSV) the format does not define are skipped;
@@ -20,7 +22,7 @@ public struct ImportOptions: Sendable, Equatable {
     /// Creates options; the defaults suit files of millions of lines.
     public init(
         ignoresUnknownKeys: Bool = false,
-        maximumLabelNameBytes: Int = 255,
+        maximumLabelNameBytes: Int = NameRule.defaultLabelNameBytes,
         maximumNestingDepth: Int = JSONScanner.defaultMaximumDepth,
         blockSize: Int = 8 << 20,
         maximumLineBytes: Int = 64 << 20

@@ -1,3 +1,5 @@
+import LabelIndex
+
 /// A line of an NDJSON file, or a record of a CSV file, that could not be decoded.
 ///
 /// Readers report these through their callback and carry on with the next line; the caller
@@ -33,15 +35,6 @@ public enum RecordKind: Sendable, Equatable {
     case label
 }
 
-/// Why a label name was rejected.
-public enum LabelNameProblem: Equatable, Sendable {
-    case empty
-    /// It contains U+0000–U+001F, U+007F or U+0080–U+009F.
-    case controlCharacter
-    /// It is longer than the configured limit, in UTF-8 bytes.
-    case tooLong(limit: Int)
-}
-
 /// Why a line or record was rejected.
 public enum LineErrorReason: Equatable, Sendable, CustomStringConvertible {
     /// The line is not valid JSON.
@@ -65,7 +58,7 @@ public enum LineErrorReason: Equatable, Sendable, CustomStringConvertible {
     /// A value of the wrong kind or form for its key (or CSV column).
     case invalidValue(key: String, expected: String)
     /// A label name that is empty, too long or contains control characters.
-    case invalidLabelName(name: String, problem: LabelNameProblem)
+    case invalidLabelName(name: String, problem: LabelIndexError.NameViolation)
     /// The same label twice on one asset.
     case duplicateLabel(String)
     /// A line (or CSV record) longer than the reader's limit; it is skipped whole.
@@ -98,7 +91,7 @@ public enum LineErrorReason: Equatable, Sendable, CustomStringConvertible {
         case .invalidLabelName(_, .empty): "empty label name"
         case .invalidLabelName(let name, .controlCharacter):
             "label name \(quoted(name)) contains a control character"
-        case .invalidLabelName(let name, .tooLong(let limit)):
+        case .invalidLabelName(let name, .tooLong(_, let limit)):
             "label name \(quoted(name)) is longer than \(limit) bytes"
         case .duplicateLabel(let name): "label \(quoted(name)) appears twice"
         case .lineTooLong(let limit): "line longer than \(limit) bytes"

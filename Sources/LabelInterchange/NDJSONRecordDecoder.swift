@@ -1,3 +1,5 @@
+import LabelIndex
+
 /// Decodes one NDJSON line into an `AssetRecord` or a `LabelRecord` (see LabelInterchange.docc/FORMAT.md).
 ///
 /// The decoder is reused for every line of a file: it keeps the interner, a scratch buffer for
@@ -334,7 +336,7 @@ struct NDJSONRecordDecoder {
     private static func checkLabelName(
         _ bytes: UnsafeRawBufferPointer, at offset: Int, limit: Int
     ) throws(RecordFailure) {
-        if let problem = LabelCollector.problem(with: bytes, limit: limit) {
+        if let problem = NameRule.violation(ofUTF8: bytes, limit: limit) {
             throw RecordFailure(
                 offset: offset,
                 reason: .invalidLabelName(name: String(decoding: bytes, as: UTF8.self), problem: problem))

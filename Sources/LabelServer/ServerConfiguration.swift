@@ -1,4 +1,5 @@
 import Foundation
+import LabelIndex
 import LabelQuery
 
 /// How `LabelServer.run` serves a store.
@@ -96,7 +97,8 @@ public struct ServerLimits: Sendable, Hashable {
 
     public init(
         maxRequestBytes: Int = 1 << 20, maxBulkRequestBytes: Int = 64 << 20, maxLabelsPerRequest: Int = 1_000,
-        maxLabelBytes: Int = 255, maxActionHubLabelCharacters: Int = 64, maxResourcesPerRequest: Int = 1_000,
+        maxLabelBytes: Int = NameRule.defaultLabelNameBytes, maxActionHubLabelCharacters: Int = 64,
+        maxResourcesPerRequest: Int = 1_000,
         maxAssetsPerRequest: Int = 100_000, defaultPageSize: Int = 100, maxPageSize: Int = 1_000, maxFacets: Int = 100,
         maxChangeFeeds: Int = 256,
         query: QueryLimits = QueryLimits(

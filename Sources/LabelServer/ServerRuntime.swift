@@ -83,28 +83,3 @@ final class ServerRuntime: Sendable {
         expensiveReads.shutdown()
     }
 }
-
-/// The label-name rules of the engine (non-empty, bounded UTF-8 length, no control
-/// characters), checked up front so a bad name is reported at its exact place.
-enum LabelNameRules {
-    static func check(_ name: String, limit: Int, at location: InputLocation) throws(InputError) {
-        if name.isEmpty { throw InputError(location, .tooShort(minimum: 1, unit: "characters")) }
-        if name.utf8.count > limit { throw InputError(location, .tooLong(limit: limit, unit: "bytes")) }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            throw InputError(location, .invalidValue("contains a control character"))
-        }
-    }
-
-    /// Reads an array of label names, checking count, type and each name.
-    static func labels(_ field: FieldReader, runtime: ServerRuntime) throws(InputError) -> [String] {
-        let items = try field.array(maxItems: runtime.limits.maxLabelsPerRequest)
-        var names: [String] = []
-        names.reserveCapacity(items.count)
-        for item in items {
-            let name = try item.string()
-            try check(name, limit: runtime.maxLabelBytes, at: item.location)
-            names.append(name)
-        }
-        return names
-    }
-}

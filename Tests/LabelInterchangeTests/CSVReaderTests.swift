@@ -106,7 +106,7 @@ import Testing
         ("1,a,x", .invalidValue(key: "label_weights", expected: "numbers or empty items separated by |")),
         ("1,a,01", .invalidValue(key: "label_weights", expected: "numbers or empty items separated by |")),
         ("1,,1", .invalidValue(key: "label_weights", expected: "one item per label (0), separated by |")),
-        ("1,\"a\u{1}\",", .invalidLabelName(name: "a\u{1}", problem: .controlCharacter)),
+        ("1,\"a\u{1}\",", .invalidLabelName(name: "a\u{1}", problem: .controlCharacter(offset: 1))),
     ])
     func rejectsBadLabelCells(row: String, reason: LineErrorReason) throws {
         let error = try #require(try readCSV(Self.labelsHeader + row).first?.failure)

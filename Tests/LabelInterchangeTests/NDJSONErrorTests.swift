@@ -70,19 +70,19 @@ struct BadLine: CustomTestStringConvertible, Sendable {
         BadLine(#"{"id":1,"labels":[""]}"#, at: #""""#, .invalidLabelName(name: "", problem: .empty)),
         BadLine(
             #"{"id":1,"labels":["a\u0001b"]}"#, at: #""a\"#,
-            .invalidLabelName(name: "a\u{1}b", problem: .controlCharacter)),
+            .invalidLabelName(name: "a\u{1}b", problem: .controlCharacter(offset: 1))),
         BadLine(
             "{\"id\":1,\"labels\":[\"a\u{7F}\"]}", at: "\"a",
-            .invalidLabelName(name: "a\u{7F}", problem: .controlCharacter)),
+            .invalidLabelName(name: "a\u{7F}", problem: .controlCharacter(offset: 1))),
         BadLine(
             #"{"id":1,"labels":["\u0085x"]}"#, at: #""\u"#,
-            .invalidLabelName(name: "\u{85}x", problem: .controlCharacter)),
+            .invalidLabelName(name: "\u{85}x", problem: .controlCharacter(offset: 0))),
         BadLine(
             "{\"id\":1,\"labels\":[\"ok\",\"\u{9F}\"]}", at: "\"\u{9F}",
-            .invalidLabelName(name: "\u{9F}", problem: .controlCharacter)),
+            .invalidLabelName(name: "\u{9F}", problem: .controlCharacter(offset: 0))),
         BadLine(
             #"{"id":1,"labels":["\#(longName)"]}"#, at: #""nnn"#,
-            .invalidLabelName(name: longName, problem: .tooLong(limit: 255))),
+            .invalidLabelName(name: longName, problem: .tooLong(bytes: 256, limit: 255))),
         BadLine(#"{"id":1,"labels":["a","b","a"]}"#, at: #""a"]"#, .duplicateLabel("a")),
         BadLine(#"{"id":1,"labels":["a",{"name":"a"}]}"#, at: #""a"}"#, .duplicateLabel("a")),
         BadLine(#"{"id":1,"labels":["caf\u00e9","café"]}"#, at: #""café""#, .duplicateLabel("café")),
@@ -181,7 +181,7 @@ struct BadLine: CustomTestStringConvertible, Sendable {
     @Test func describesErrorsLikeACompiler() throws {
         let error = try #require(try ndjsonError(#"{"id":1,"lables":[]}"#))
         #expect(error.description == #"test.ndjson:1:9: unknown key "lables""#)
-        let control = LineErrorReason.invalidLabelName(name: "a\nb", problem: .controlCharacter)
+        let control = LineErrorReason.invalidLabelName(name: "a\nb", problem: .controlCharacter(offset: 1))
         #expect(control.description == #"label name "a\nb" contains a control character"#)
         #expect(LineErrorReason.typeWithIntegerID.description.contains("asset_type"))
     }

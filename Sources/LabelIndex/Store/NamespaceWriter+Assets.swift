@@ -216,10 +216,10 @@ extension NamespaceWriter {
 
     func validate(_ key: AssetKey) throws {
         guard case .typed(let type, let stringID) = key else { return }
-        if let violation = Validation.checkName(type, limit: Validation.assetTypeLimit) {
+        if let violation = NameRule.violation(of: type, limit: NameRule.assetTypeBytes) {
             throw LabelIndexError.invalidAssetKey(key, violation)
         }
-        if let violation = Validation.checkName(stringID, limit: Validation.assetStringIDLimit) {
+        if let violation = NameRule.violation(of: stringID, limit: NameRule.assetStringIDBytes) {
             throw LabelIndexError.invalidAssetKey(key, violation)
         }
     }
@@ -234,7 +234,7 @@ extension NamespaceWriter {
             throw LabelIndexError.valueTooLarge(
                 field: "metadata", bytes: metadata.count, limit: store.options.maxMetadataBytes)
         }
-        if let type = attributes.assetType, let violation = Validation.checkName(type, limit: Validation.assetTypeLimit)
+        if let type = attributes.assetType, let violation = NameRule.violation(of: type, limit: NameRule.assetTypeBytes)
         {
             throw LabelIndexError.invalidAssetType(type, violation)
         }

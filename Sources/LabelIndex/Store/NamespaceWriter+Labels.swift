@@ -203,7 +203,7 @@ extension NamespaceWriter {
     // MARK: Internals
 
     private func validateLabelName(_ name: String) throws {
-        if let violation = Validation.checkName(name, limit: store.options.maxLabelNameBytes) {
+        if let violation = NameRule.violation(of: name, limit: store.options.maxLabelNameBytes) {
             throw LabelIndexError.invalidLabelName(name, violation)
         }
     }

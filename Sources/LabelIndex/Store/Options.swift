@@ -22,7 +22,7 @@ extension LabelStore {
         public var maxReaders: Int = 256
         /// Longest label name, in UTF-8 bytes. At most `LabelStore.labelNameLimitCeiling`
         /// (LMDB keys are at most 511 bytes).
-        public var maxLabelNameBytes: Int = 255
+        public var maxLabelNameBytes: Int = NameRule.defaultLabelNameBytes
         /// Deepest label hierarchy: a root label is at depth 1.
         public var maxHierarchyDepth: Int = 32
         /// Longest asset name in bytes.

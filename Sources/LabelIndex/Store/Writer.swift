@@ -34,7 +34,7 @@ public final class Writer {
     /// The namespace, created on first use.
     public func namespace(_ namespace: Namespace) throws -> NamespaceWriter {
         if let existing = namespaceWriters[namespace] { return existing }
-        if let violation = Validation.checkName(namespace.name, limit: Validation.namespaceNameLimit) {
+        if let violation = NameRule.violation(of: namespace.name, limit: NameRule.namespaceNameBytes) {
             throw LabelIndexError.invalidNamespaceName(namespace.name, violation)
         }
         let record =

@@ -1,3 +1,5 @@
+import LabelIndex
+
 /// Bounds that keep parsing, and everything downstream of the AST, cheap and safe on hostile input.
 ///
 /// Every limit of the text has its own `QuerySyntaxError.Kind`, whose message names the limit and
@@ -37,9 +39,9 @@ public struct QueryLimits: Hashable, Sendable {
         maxDepth: Int = 64,
         maxTerms: Int = 10_000,
         maxAssetReferences: Int = 1_000_000,
-        maxNameLength: Int = 255,
+        maxNameLength: Int = NameRule.defaultLabelNameBytes,
         maxAssetTypeLength: Int = 64,
-        maxAssetIDLength: Int = 255,
+        maxAssetIDLength: Int = NameRule.assetStringIDBytes,
         maxExpandedLabels: Int = 10_000
     ) {
         self.maxLength = maxLength

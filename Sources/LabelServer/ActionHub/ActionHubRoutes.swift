@@ -114,7 +114,7 @@ struct ActionHubRoutes {
                 let name = errors.collect { () throws(InputError) -> String in
                     let field = try object.required("label")
                     let name = try field.string(maxCharacters: runtime.limits.maxActionHubLabelCharacters)
-                    try LabelNameRules.check(name, limit: runtime.maxLabelBytes, at: field.location)
+                    try NameRules.check(name, limit: runtime.maxLabelBytes, at: field.location)
                     return name
                 }
                 let weight = errors.collect { () throws(InputError) in try object.required("weight").double() }
@@ -192,10 +192,7 @@ struct ActionHubRoutes {
                         return id
                     }
                     let id = try field.string(maxCharacters: Self.maxAssetIDCharacters)
-                    if id.isEmpty { throw InputError(field.location, .tooShort(minimum: 1, unit: "characters")) }
-                    if id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-                        throw InputError(field.location, .invalidValue("contains a control character"))
-                    }
+                    try NameRules.check(id, limit: NameRule.assetStringIDBytes, at: field.location)
                     return id
                 }
                 let name = errors.collect { () throws(InputError) in
@@ -203,7 +200,7 @@ struct ActionHubRoutes {
                 }
                 let labels = errors.collect { () throws(InputError) -> [String]?? in
                     guard let field = object.optional("labels") else { return .some(nil) }
-                    return .some(try LabelNameRules.labels(field, runtime: runtime))
+                    return .some(try NameRules.labels(field, runtime: runtime))
                 }
                 if let id, let name, let labels {
                     upserts.append(AssetUpsert(id: id, name: name, labels: labels ?? nil))

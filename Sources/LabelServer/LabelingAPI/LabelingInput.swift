@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelIndex
 
 /// The fields of a Labeling API write, whatever its encoding: JSON, urlencoded or multipart
 /// (the official clients use all three). Form values are strings; JSON keeps its types.
@@ -101,11 +102,10 @@ struct ResourceReference: Hashable, Sendable {
 
     init(id: String, type: String, at location: InputLocation) throws(InputError) {
         let lowered = try Self.normalizedType(type, at: location.appending("type"))
-        guard !id.isEmpty, id.utf8.count <= 255,
-            !id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
-        else {
+        guard NameRule.violation(of: id, limit: NameRule.assetStringIDBytes) == nil else {
             throw InputError(
-                location.appending("id"), .invalidValue("must be 1 to 255 bytes without control characters"))
+                location.appending("id"),
+                .invalidValue("must be 1 to \(NameRule.assetStringIDBytes) bytes without control characters"))
         }
         self.id = id
         self.type = lowered

@@ -125,7 +125,7 @@ struct LabelingRoutes {
         guard let name = try fields.text("name") else {
             throw InputError(InputLocation(.body, [.key("name")]), .missing)
         }
-        try LabelNameRules.check(name, limit: runtime.maxLabelBytes, at: InputLocation(.body, [.key("name")]))
+        try NameRules.check(name, limit: runtime.maxLabelBytes, at: InputLocation(.body, [.key("name")]))
         let color = try Self.color(fields)
         let parent = try Self.parent(fields)
         let namespace = namespace(grant)
@@ -158,7 +158,7 @@ struct LabelingRoutes {
         let fields = try await LabelingFields.read(request, limit: runtime.limits.maxRequestBytes)
         let name = try fields.text("name")
         if let name {
-            try LabelNameRules.check(name, limit: runtime.maxLabelBytes, at: InputLocation(.body, [.key("name")]))
+            try NameRules.check(name, limit: runtime.maxLabelBytes, at: InputLocation(.body, [.key("name")]))
         }
         let color = try Self.color(fields)
         let parent = try Self.parent(fields)

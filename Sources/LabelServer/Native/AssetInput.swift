@@ -44,13 +44,15 @@ enum AssetInput {
         let id = String(text[text.index(after: colon)...])
         let typeBytes = Array(type.utf8)
         guard let first = typeBytes.first, isTypeStart(first), typeBytes.dropFirst().allSatisfy(isTypeCharacter),
-            typeBytes.count <= 64
+            typeBytes.count <= NameRule.assetTypeBytes
         else {
             throw InputError(location, .invalidValue("has an invalid type (letters, digits, _ . -; at most 64 bytes)"))
         }
-        guard !id.isEmpty, id.utf8.count <= 255,
-            !id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
-        else { throw InputError(location, .invalidValue("has an invalid id (1 to 255 bytes, no control characters)")) }
+        guard NameRule.violation(of: id, limit: NameRule.assetStringIDBytes) == nil else {
+            throw InputError(
+                location,
+                .invalidValue("has an invalid id (1 to \(NameRule.assetStringIDBytes) bytes, no control characters)"))
+        }
         return .typed(type: type, id: id)
     }
 
@@ -80,11 +82,11 @@ enum AssetInput {
         var attributes = AssetAttributes()
         attributes.name = try object.optional("name")?.string(maxBytes: options.maxAssetNameBytes) ?? ""
         if let type = object.optional("type") {
-            let text = try type.string(maxBytes: 64)
-            if text.isEmpty
-                || text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
-            {
-                throw InputError(type.location, .invalidValue("must be 1 to 64 bytes without control characters"))
+            let text = try type.string(maxBytes: NameRule.assetTypeBytes)
+            guard NameRule.violation(of: text, limit: NameRule.assetTypeBytes) == nil else {
+                throw InputError(
+                    type.location,
+                    .invalidValue("must be 1 to \(NameRule.assetTypeBytes) bytes without control characters"))
             }
             attributes.assetType = text
         }
@@ -106,7 +108,7 @@ enum AssetInput {
             attributes.metadata = bytes
         }
         var labels: [String]?
-        if let field = object.optional("labels") { labels = try LabelNameRules.labels(field, runtime: runtime) }
+        if let field = object.optional("labels") { labels = try NameRules.labels(field, runtime: runtime) }
         return AssetUpsertRecord(key: key, attributes: attributes, labels: labels)
     }
 

@@ -99,7 +99,7 @@ struct ProjectDiscoveryRoutes {
     private func labelsBody(_ request: Request) async throws -> [String] {
         let bytes = try await request.collectBody(limit: runtime.limits.maxRequestBytes)
         let body = try FieldReader(parseJSONBody(bytes), at: .body).object()
-        return try LabelNameRules.labels(try body.required("labels"), runtime: runtime)
+        return try NameRules.labels(try body.required("labels"), runtime: runtime)
     }
 
     private func updateType(_ request: Request) throws -> UpdateType {
@@ -163,7 +163,7 @@ struct ProjectDiscoveryRoutes {
         let type = try updateType(request)
         let bytes = try await request.collectBody(limit: runtime.limits.maxRequestBytes)
         let body = try FieldReader(parseJSONBody(bytes), at: .body).object()
-        let labels = try LabelNameRules.labels(try body.required("labels"), runtime: runtime)
+        let labels = try NameRules.labels(try body.required("labels"), runtime: runtime)
         let filters =
             try body.optional("filters").map {
                 try AssetFilters.parse(body: $0, queryLimits: runtime.limits.query, now: Date())
