@@ -47,8 +47,10 @@ public enum LineErrorReason: Equatable, Sendable, CustomStringConvertible {
     case duplicateKey(String)
     /// A required key is absent.
     case missingKey(String)
-    /// The line has neither `id` (asset) nor `label` (label definition).
+    /// The line has neither `id` (asset) nor `label` or `name` (label definition).
     case neitherAssetNorLabel
+    /// Two keys that say the same thing, such as `name` and `label` on a label definition line.
+    case conflictingKeys(String, String)
     /// A key of the other kind of line, such as `color` next to `id`.
     case misplacedKey(String, lineKind: RecordKind)
     /// A string `id` without the `type` that qualifies it.
@@ -79,11 +81,12 @@ public enum LineErrorReason: Equatable, Sendable, CustomStringConvertible {
         case .duplicateKey(let key): "duplicate key \(quoted(key))"
         case .missingKey(let key): "missing required key \(quoted(key))"
         case .neitherAssetNorLabel:
-            "a line needs \"id\" (an asset) or \"label\" (a label definition)"
+            "a line needs \"id\" (an asset) or \"name\" (a label definition; \"label\" is an alias)"
+        case .conflictingKeys(let key, let other): "\(quoted(key)) and \(quoted(other)) mean the same here: give one"
         case .misplacedKey(let key, .asset):
             "\(quoted(key)) belongs to label definition lines, not to an asset line (one with \"id\")"
         case .misplacedKey(let key, .label):
-            "\(quoted(key)) belongs to asset lines, not to a label definition line (one with \"label\")"
+            "\(quoted(key)) belongs to asset lines, not to a label definition line (one with \"name\" or \"label\" and no \"id\")"
         case .typedIDWithoutType: "a string \"id\" needs a \"type\" (use a number for an untyped id)"
         case .typeWithIntegerID:
             "\"type\" qualifies string ids only; for the asset's type attribute use \"asset_type\""

@@ -32,8 +32,12 @@ struct NDJSONRecordDecoder {
             }
         }
 
-        /// The kind of line the key belongs to.
-        var lineKind: RecordKind { rawValue >= Field.label.rawValue ? .label : .asset }
+        /// The kind of line the key belongs to; `name` belongs to both (an asset's name, or
+        /// the label a line without `id` defines).
+        var lineKind: RecordKind? {
+            if self == .name { return nil }
+            return rawValue >= Field.label.rawValue ? .label : .asset
+        }
 
         /// The field named by the (unescaped) key bytes, found by length and then by content
         /// compared as one or two integers.
@@ -128,6 +132,9 @@ struct NDJSONRecordDecoder {
         var type: String?
         var typeOffset = 0
         var labelName: String?
+        var name: String?
+        var nameKeyOffset: Int?
+        var nameOffset = 0
         var color: String?
         var parent: String?
         var parentOffset = 0
@@ -148,10 +155,10 @@ struct NDJSONRecordDecoder {
             let bit: UInt16 = 1 << field.rawValue
             guard seen & bit == 0 else { throw RecordFailure(offset: keyOffset, reason: .duplicateKey(field.key)) }
             seen |= bit
-            if field.lineKind == .asset {
-                if firstAssetKey == nil { firstAssetKey = (field, keyOffset) }
-            } else if firstLabelKey == nil {
-                firstLabelKey = (field, keyOffset)
+            switch field.lineKind {
+            case .asset: if firstAssetKey == nil { firstAssetKey = (field, keyOffset) }
+            case .label: if firstLabelKey == nil { firstLabelKey = (field, keyOffset) }
+            case nil: nameKeyOffset = keyOffset
             }
 
             let kind = try scanner.peek()
@@ -174,7 +181,9 @@ struct NDJSONRecordDecoder {
             case .assetType:
                 asset.assetType = try readOptionalString(&scanner, kind: kind, field: field)
             case .name:
-                asset.name = try readOptionalString(&scanner, kind: kind, field: field) ?? ""
+                nameOffset = valueOffset
+                name = try readOptionalString(&scanner, kind: kind, field: field)
+                asset.name = name ?? ""
             case .createdAt:
                 asset.createdAt = try readTimestamp(&scanner, kind: kind, field: field)
             case .updatedAt:
@@ -217,6 +226,17 @@ struct NDJSONRecordDecoder {
                 asset.key = .int(intID!)
             }
             return .asset(asset)
+        }
+        if labelName == nil, nameKeyOffset != nil, firstAssetKey == nil {
+            // `{"name": "env", "parent": null}`, the shape the label APIs use: `name` is the
+            // label's name, checked as `label` would be.
+            guard let name else { throw invalid(.name, at: nameOffset, expected: "a label name string") }
+            if let problem = NameRule.violation(of: name, limit: options.maximumLabelNameBytes) {
+                throw RecordFailure(offset: nameOffset, reason: .invalidLabelName(name: name, problem: problem))
+            }
+            labelName = name
+        } else if labelName != nil, let nameKeyOffset {
+            throw RecordFailure(offset: nameKeyOffset, reason: .conflictingKeys("name", "label"))
         }
         if let labelName {
             if let (field, offset) = firstAssetKey {

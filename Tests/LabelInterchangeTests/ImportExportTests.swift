@@ -81,6 +81,34 @@ import Testing
         #expect(assets.map(\.createdAt) == original.map(\.createdAt))
     }
 
+    /// The issue's file: label definitions in the label APIs' shape (`name`, `parent: null`)
+    /// import like `label` lines, and the two stores export the same.
+    @Test func labelDefinitionsNamedByNameImportLikeLabelLines() throws {
+        let directory = try Directory()
+        let byLabel = Self.sampleFile(assets: 50, seed: 3)
+        let definitions = byLabel.split(separator: "\n").prefix(3).joined(separator: "\n")
+        let byName = byLabel.replacingOccurrences(
+            of: definitions, with: definitions.replacingOccurrences(of: #"{"label":"#, with: #"{"name":"#))
+        #expect(byName != byLabel)
+        let first = try directory.store("by-label")
+        let second = try directory.store("by-name")
+        try Importer(store: first).importFiles([try directory.file("by-label.ndjson", byLabel)])
+        let report = try Importer(store: second).importFiles([try directory.file("by-name.ndjson", byName)])
+        #expect(report.badLines == 0, "\(report.errors)")
+        #expect(report.labelsDefined == 3)
+        // Import stamps `updated_at` with the time of day, so the label lines and each asset's
+        // labels are what must match.
+        func labelLines(_ store: LabelStore) throws -> [Substring] {
+            try export(store).split(separator: "\n").filter { $0.hasPrefix(#"{"label":"#) }
+        }
+        func assetLabels(_ store: LabelStore) throws -> [[AssetLabel]] {
+            try store.read { try $0.namespace(.default)!.assets(limit: 100).map(\.labels) }
+        }
+        #expect(try labelLines(first).count >= 3)
+        #expect(try labelLines(second) == (try labelLines(first)))
+        #expect(try assetLabels(second) == (try assetLabels(first)))
+    }
+
     @Test func reimportingTheSameFileChangesNothing() throws {
         let directory = try Directory()
         let source = try directory.file("sample.ndjson", Self.sampleFile(assets: 1_500, seed: 2))

@@ -36,7 +36,16 @@ struct BadLine: CustomTestStringConvertible, Sendable {
         // Keys
         BadLine(#"{"id":1,"lables":["a"]}"#, at: #""lables""#, .unknownKey("lables")),
         BadLine(#"{"id":1,"id":2}"#, at: #""id":2"#, .duplicateKey("id")),
-        BadLine(#"{"name":"x"}"#, at: "{", .neitherAssetNorLabel),
+        BadLine(#"{"name":"x","labels":["a"]}"#, at: "{", .neitherAssetNorLabel),
+        BadLine(#"{"label":"a","name":"a"}"#, at: #""name""#, .conflictingKeys("name", "label")),
+        BadLine(#"{"name":null}"#, at: "null", .invalidValue(key: "name", expected: "a label name string")),
+        BadLine(#"{"name":"","parent":null}"#, at: #""","#, .invalidLabelName(name: "", problem: .empty)),
+        BadLine(
+            #"{"name":"a\u0001"}"#, at: #""a\u"#,
+            .invalidLabelName(name: "a\u{1}", problem: .controlCharacter(offset: 1))),
+        BadLine(
+            #"{"name":"a","parent":"a"}"#, at: #""a"}"#,
+            .invalidValue(key: "parent", expected: "another label's name, not the label's own")),
         BadLine(#"{}"#, at: "{", .neitherAssetNorLabel),
         BadLine(##"{"id":1,"color":"#000000"}"##, at: #""color""#, .misplacedKey("color", lineKind: .asset)),
         BadLine(#"{"label":"a","id":1}"#, at: #""label""#, .misplacedKey("label", lineKind: .asset)),

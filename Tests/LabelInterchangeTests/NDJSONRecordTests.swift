@@ -90,6 +90,20 @@ import Testing
             ])
     }
 
+    /// `name` is the label's name on a line without `id`, as in the label APIs' own shape;
+    /// `label` is its alias, and both decode to the same definitions.
+    @Test func decodesLabelDefinitionsNamedByName() throws {
+        let byLabel = """
+            {"label": "env-prod", "color": "#1F77B4", "parent": "env", "weight": 0.5}
+            {"label": "env", "parent": null}
+            {"label": "a\\u0062"}
+            """
+        let byName = byLabel.replacingOccurrences(of: #""label""#, with: #""name""#)
+        let labels = try readNDJSON(byName).map(\.label)
+        #expect(labels == (try readNDJSON(byLabel).map(\.label)))
+        #expect(labels.count == 3 && labels.allSatisfy { $0 != nil })
+    }
+
     @Test func ignoresUnknownKeysWhenAskedTo() throws {
         let line = #"{"id":1,"extra":{"deep":[1,{"x":null}]},"labels":[{"name":"a","note":"x"}],"z":"\u00e9"}"#
         let strict = try readNDJSON(line)
