@@ -15,21 +15,9 @@ ASSETS=${ASSETS:-1000000}
 PORT=${PORT:-18537}
 
 scripts/install-system-packages
-# SCRATCH: another build directory (say .build-release), so a debug build can run beside it.
-scratch=${SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product labelindex >&2
+. Benchmarks/cluster-common.sh
 swift build -c release --scratch-path "$scratch" --product labelindex-bench >&2
-bin=$scratch/release/labelindex
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-    scripts/etcd-test-cluster stop "$work/etcd" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
 now() { date +%s.%N; }
-wait_for() { for _ in $(seq 3000); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.01; done; return 1; }
 
 "$scratch/release/labelindex-bench" generate --assets "$ASSETS" --out "$work/workload" >&2
 $bin import --data-dir "$work/n1" --namespace dev/default --no-progress \

@@ -26,19 +26,7 @@ command -v wrk >/dev/null || {
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 }
-# SCRATCH: another build directory (say .build-release), so a debug build can run beside it.
-scratch=${SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product labelindex >&2
-bin=$scratch/release/labelindex
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-    scripts/etcd-test-cluster stop "$work/etcd" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-wait_for() { for _ in $(seq 3000); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.01; done; return 1; }
+. Benchmarks/cluster-common.sh
 
 # 10,000 assets on every store, written through the API (in a cluster, through the log).
 seed() {
