@@ -19,7 +19,7 @@ final class ClientDisconnectWatcher: ChannelInboundHandler, RemovableChannelHand
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        ClientConnection.closed(context.channel)
+        ClientConnection.removed(context.channel)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -45,12 +45,24 @@ enum ClientConnection {
         open.withLock { $0[ObjectIdentifier(channel)] = QueryCancellation() }
     }
 
+    /// Cancels the connection's queries. The cancelled value stays until the pipeline is torn
+    /// down, so a request read before the client left, whose task starts only now, still finds it.
     static func closed(_ channel: any Channel) {
+        open.withLock { $0[ObjectIdentifier(channel)] }?.cancel()
+    }
+
+    static func removed(_ channel: any Channel) {
         open.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }?.cancel()
     }
 
+    /// The connection's cancellation; an already cancelled one when the connection is gone
+    /// (its pipeline torn down before the request's task began).
     static func cancellation(of channel: any Channel) -> QueryCancellation? {
-        open.withLock { $0[ObjectIdentifier(channel)] }
+        if let cancellation = open.withLock({ $0[ObjectIdentifier(channel)] }) { return cancellation }
+        guard !channel.isActive else { return nil }
+        let gone = QueryCancellation()
+        gone.cancel()
+        return gone
     }
 }
 
