@@ -35,34 +35,65 @@ final class ClientDisconnectWatcher: ChannelInboundHandler, RemovableChannelHand
 
 /// The cancellation of each open connection's queries, and the one of the current request.
 enum ClientConnection {
-    private static let open = Mutex<[ObjectIdentifier: QueryCancellation]>([:])
+    /// Open connections, and the last connections torn down: a request read just before its
+    /// client left may start its task after the pipeline is gone, and must still find its
+    /// connection cancelled. The request holds its channel, so a channel's identifier is not
+    /// reused while such a request waits.
+    private struct Registry {
+        var open: [ObjectIdentifier: QueryCancellation] = [:]
+        var gone: [ObjectIdentifier: (cancellation: QueryCancellation, removal: UInt64)] = [:]
+        /// Ring of `(channel, removal)` in removal order, so an entry is forgotten only when
+        /// it is the oldest removal of its channel.
+        var goneOrder: [(id: ObjectIdentifier, removal: UInt64)] = []
+        var removals: UInt64 = 0
+    }
+
+    /// How many torn-down connections stay known.
+    static let rememberedClosedConnections = 1_024
+
+    private static let registry = Mutex(Registry())
 
     /// The cancellation of the connection the current request arrived on; `nil` outside a
-    /// connection (router tests) .
+    /// connection (router tests).
     @TaskLocal static var cancellation: QueryCancellation?
 
     static func register(_ channel: any Channel) {
-        open.withLock { $0[ObjectIdentifier(channel)] = QueryCancellation() }
+        let id = ObjectIdentifier(channel)
+        registry.withLock {
+            $0.gone[id] = nil
+            $0.open[id] = QueryCancellation()
+        }
     }
 
-    /// Cancels the connection's queries. The cancelled value stays until the pipeline is torn
-    /// down, so a request read before the client left, whose task starts only now, still finds it.
+    /// Cancels the connection's queries (its client sent FIN or the channel went inactive).
     static func closed(_ channel: any Channel) {
-        open.withLock { $0[ObjectIdentifier(channel)] }?.cancel()
+        registry.withLock { $0.open[ObjectIdentifier(channel)] }?.cancel()
     }
 
+    /// The pipeline is torn down: the cancellation moves to the remembered closed connections.
     static func removed(_ channel: any Channel) {
-        open.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }?.cancel()
+        let id = ObjectIdentifier(channel)
+        registry.withLock { registry in
+            guard let cancellation = registry.open.removeValue(forKey: id) else { return }
+            cancellation.cancel()
+            let removal = registry.removals
+            registry.removals += 1
+            registry.gone[id] = (cancellation, removal)
+            let slot = Int(removal % UInt64(rememberedClosedConnections))
+            if slot == registry.goneOrder.count {
+                registry.goneOrder.append((id, removal))
+            } else {
+                let oldest = registry.goneOrder[slot]
+                if registry.gone[oldest.id]?.removal == oldest.removal { registry.gone[oldest.id] = nil }
+                registry.goneOrder[slot] = (id, removal)
+            }
+        }
     }
 
-    /// The connection's cancellation; an already cancelled one when the connection is gone
-    /// (its pipeline torn down before the request's task began).
+    /// The connection's cancellation, cancelled when the connection is closed or gone.
     static func cancellation(of channel: any Channel) -> QueryCancellation? {
-        if let cancellation = open.withLock({ $0[ObjectIdentifier(channel)] }) { return cancellation }
-        guard !channel.isActive else { return nil }
-        let gone = QueryCancellation()
-        gone.cancel()
-        return gone
+        let id = ObjectIdentifier(channel)
+        return registry.withLock { $0.open[id] ?? $0.gone[id]?.cancellation }
     }
 }
 
