@@ -50,6 +50,23 @@ import Testing
         #expect(ClientConnection.cancellation(of: EmbeddedChannel()) == nil)
     }
 
+    /// A channel allocated where a torn-down one was (router tests' channels are never
+    /// registered) must not take the old one's cancelled value.
+    @Test func aNewChannelAtAClosedOnesAddressHasNoCancellation() throws {
+        var addresses = Set<ObjectIdentifier>()
+        for _ in 0..<200 {
+            do {
+                let channel = try Self.connectedChannel()
+                try Self.tearDown(channel)
+                addresses.insert(ObjectIdentifier(channel))
+            }
+            let fresh = EmbeddedChannel()
+            #expect(
+                ClientConnection.cancellation(of: fresh) == nil,
+                "reused: \(addresses.contains(ObjectIdentifier(fresh)))")
+        }
+    }
+
     @Test func closedConnectionsAreRememberedUpToTheLimit() throws {
         let first = try Self.connectedChannel()
         try Self.tearDown(first)

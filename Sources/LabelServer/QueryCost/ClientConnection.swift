@@ -35,13 +35,22 @@ final class ClientDisconnectWatcher: ChannelInboundHandler, RemovableChannelHand
 
 /// The cancellation of each open connection's queries, and the one of the current request.
 enum ClientConnection {
+    /// A connection's cancellation, keyed by the channel's identifier; the weak reference tells
+    /// a channel from a later one allocated at the same address.
+    private struct Entry {
+        weak var channel: (any Channel)?
+        var cancellation: QueryCancellation
+        var removal: UInt64 = 0
+
+        func belongs(to channel: any Channel) -> Bool { self.channel === channel }
+    }
+
     /// Open connections, and the last connections torn down: a request read just before its
     /// client left may start its task after the pipeline is gone, and must still find its
-    /// connection cancelled. The request holds its channel, so a channel's identifier is not
-    /// reused while such a request waits.
+    /// connection cancelled.
     private struct Registry {
-        var open: [ObjectIdentifier: QueryCancellation] = [:]
-        var gone: [ObjectIdentifier: (cancellation: QueryCancellation, removal: UInt64)] = [:]
+        var open: [ObjectIdentifier: Entry] = [:]
+        var gone: [ObjectIdentifier: Entry] = [:]
         /// Ring of `(channel, removal)` in removal order, so an entry is forgotten only when
         /// it is the oldest removal of its channel.
         var goneOrder: [(id: ObjectIdentifier, removal: UInt64)] = []
@@ -61,39 +70,44 @@ enum ClientConnection {
         let id = ObjectIdentifier(channel)
         registry.withLock {
             $0.gone[id] = nil
-            $0.open[id] = QueryCancellation()
+            $0.open[id] = Entry(channel: channel, cancellation: QueryCancellation())
         }
     }
 
     /// Cancels the connection's queries (its client sent FIN or the channel went inactive).
     static func closed(_ channel: any Channel) {
-        registry.withLock { $0.open[ObjectIdentifier(channel)] }?.cancel()
+        cancellation(of: channel)?.cancel()
     }
 
     /// The pipeline is torn down: the cancellation moves to the remembered closed connections.
     static func removed(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
         registry.withLock { registry in
-            guard let cancellation = registry.open.removeValue(forKey: id) else { return }
-            cancellation.cancel()
-            let removal = registry.removals
+            guard var entry = registry.open.removeValue(forKey: id), entry.belongs(to: channel) else { return }
+            entry.cancellation.cancel()
+            entry.removal = registry.removals
             registry.removals += 1
-            registry.gone[id] = (cancellation, removal)
-            let slot = Int(removal % UInt64(rememberedClosedConnections))
+            registry.gone[id] = entry
+            let slot = Int(entry.removal % UInt64(rememberedClosedConnections))
             if slot == registry.goneOrder.count {
-                registry.goneOrder.append((id, removal))
+                registry.goneOrder.append((id, entry.removal))
             } else {
                 let oldest = registry.goneOrder[slot]
                 if registry.gone[oldest.id]?.removal == oldest.removal { registry.gone[oldest.id] = nil }
-                registry.goneOrder[slot] = (id, removal)
+                registry.goneOrder[slot] = (id, entry.removal)
             }
         }
     }
 
-    /// The connection's cancellation, cancelled when the connection is closed or gone.
+    /// The connection's cancellation, cancelled when the connection is closed or gone; `nil`
+    /// for a channel never registered.
     static func cancellation(of channel: any Channel) -> QueryCancellation? {
         let id = ObjectIdentifier(channel)
-        return registry.withLock { $0.open[id] ?? $0.gone[id]?.cancellation }
+        return registry.withLock { registry in
+            if let entry = registry.open[id], entry.belongs(to: channel) { return entry.cancellation }
+            if let entry = registry.gone[id], entry.belongs(to: channel) { return entry.cancellation }
+            return nil
+        }
     }
 }
 
