@@ -19,12 +19,15 @@ struct BenchCommand: AsyncParsableCommand {
               labelindex-bench generate --assets 1000000 --labels 2000 --seed 42 --out /tmp/wl
               labelindex-bench run /tmp/wl --readers 2 --out /tmp/wl/report
               labelindex-bench queries --queries /tmp/wl/queries.tsv --data-dir ./data
+              labelindex-bench verify --labels 1000000 --pairs 10000000
 
             Exit codes: 0 success; 1 operational failure; 2 bad input; 3 the systems disagreed
             (`run`); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [BenchGenerateCommand.self, BenchRunCommand.self, BenchQueriesCommand.self])
+        subcommands: [
+            BenchGenerateCommand.self, BenchRunCommand.self, BenchQueriesCommand.self, BenchVerifyCommand.self,
+        ])
 
     /// Exit codes for the errors of the benchmark libraries.
     static func classify(_ error: any Error) -> CommandFailure? {
