@@ -12,9 +12,15 @@ package struct StoreOptions: ParsableArguments {
     package init() {}
 
     /// Opens the store for a command that writes, creating the directory when missing.
-    package func openForWriting(durability: Durability = .durable) throws -> LabelStore {
+    package func openForWriting(
+        durability: Durability = .durable, caches: CacheOptions? = nil
+    ) throws -> LabelStore {
         var options = LabelStore.Options()
         options.durability = durability
+        if let caches {
+            options.postingsCacheBytes = caches.postingsMiB << 20
+            options.labelNameCacheBytes = caches.labelNamesMiB << 20
+        }
         return try LabelStore(path: dataDirectory, options: options)
     }
 
@@ -30,6 +36,28 @@ package struct StoreOptions: ParsableArguments {
                 "\(reason); pass --data-dir, or create one with `labelindex import` or `labelindex serve`")
         }
         return try LabelStore(path: dataDirectory)
+    }
+}
+
+/// The store's memory budgets for a long-running process (`serve`).
+package struct CacheOptions: ParsableArguments {
+    @Option(
+        name: .customLong("postings-cache-mib"),
+        help: "MiB of decoded postings shared by all readers (0 disables the cache).")
+    package var postingsMiB: Int = LabelStore.Options().postingsCacheBytes >> 20
+
+    @Option(
+        name: .customLong("label-name-cache-mib"),
+        help: "MiB of label names shared by all readers, across every namespace (0 disables the cache).")
+    package var labelNamesMiB: Int = LabelStore.Options().labelNameCacheBytes >> 20
+
+    package init() {}
+
+    package func validate() throws {
+        for (flag, value) in [("postings-cache-mib", postingsMiB), ("label-name-cache-mib", labelNamesMiB)]
+        where !(0...(1 << 20)).contains(value) {
+            throw ValidationError("--\(flag) must be between 0 and 1048576.")
+        }
     }
 }
 

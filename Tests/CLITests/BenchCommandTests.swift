@@ -3,6 +3,29 @@ import Testing
 
 /// `bench generate|run|queries` end to end on a tiny workload (no timing assertions).
 @Suite struct BenchCommandTests {
+    @Test func verifyTimesTwoSizesOfACleanStore() throws {
+        let directory = try TemporaryDirectory()
+        let result = try CLI.benchSucceeds([
+            "verify", "--labels", "400", "--assets", "200", "--pairs", "1000", "--scratch", directory.path("scratch"),
+            "--json",
+        ])
+        let report = try JSON.parse(result.stdout)
+        #expect(report["quarter"]?["labels"] == 100)
+        #expect(report["quarter"]?["pairs"] == 250)
+        #expect(report["full"]?["labels"] == 400)
+        #expect(report["full"]?["assets"] == 200)
+        for size in ["quarter", "full"] {
+            #expect((report[size]?["verify_s"]?.number ?? 0) > 0, "\(result.stdout)")
+            #expect((report[size]?["scan_s"]?.number ?? 0) > 0, "\(result.stdout)")
+            #expect((report[size]?["entries"]?.number ?? 0) > 400, "\(result.stdout)")
+        }
+        #expect((report["growth"]?.number ?? 0) > 0)
+        // The scratch stores are removed.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("scratch")).isEmpty)
+        let bad = try CLI.bench(["verify", "--assets", "10", "--pairs", "5"])
+        #expect(bad.status == 64 && bad.stderr.contains("--pairs"), "\(bad.stderr)")
+    }
+
     @Test func generateRunAndQueries() throws {
         let directory = try TemporaryDirectory()
         let workload = directory.path("workload")

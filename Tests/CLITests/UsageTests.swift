@@ -29,13 +29,22 @@ import Testing
 
     @Test func benchmarkToolHasItsOwnHelp() throws {
         let root = try CLI.benchSucceeds(["--help"])
-        for command in ["generate", "run", "queries"] {
+        for command in ["generate", "run", "queries", "verify"] {
             #expect(root.stdout.contains(command), "labelindex-bench help lacks \(command)")
             let help = try CLI.benchSucceeds(["help", command])
             #expect(help.stdout.contains("Example"), "labelindex-bench \(command) --help has no example")
         }
         // The shipped tool no longer carries the benchmarks.
         #expect(try CLI.run(["bench", "generate"]).status == 64)
+    }
+
+    @Test func serveTakesItsCacheBudgets() throws {
+        let help = try CLI.succeed(["serve", "--help"]).stdout
+        #expect(help.contains("--postings-cache-mib") && help.contains("--label-name-cache-mib"), "\(help)")
+        for flag in ["--postings-cache-mib", "--label-name-cache-mib"] {
+            let refused = try CLI.run(["serve", flag, "-1"])
+            #expect(refused.status == 64 && refused.stderr.contains(String(flag.dropFirst(2))), "\(refused.stderr)")
+        }
     }
 
     @Test func unknownCommandIsAUsageError() throws {

@@ -34,7 +34,7 @@ public final class LabelStore: Sendable {
     let environment: Environment
     let schema: Schema
     let caches: PostingsCaches?
-    let labelNames = LabelNameCache()
+    let labelNames: LabelNameCache
     /// Per-store state of layers above the engine (the group commit of `LabelCommands`), made on
     /// first use and released with the store.
     package let attachment = StoreAttachment()
@@ -63,6 +63,7 @@ public final class LabelStore: Sendable {
         self.environment = environment
         self.schema = try Self.mapStorageErrors(writingTo: path) { try environment.write { try Schema.open(in: $0) } }
         self.caches = options.postingsCacheBytes > 0 ? PostingsCaches(capacity: options.postingsCacheBytes) : nil
+        self.labelNames = LabelNameCache(capacityBytes: max(0, options.labelNameCacheBytes))
     }
 
     /// Runs `body` on a consistent snapshot of the whole store.

@@ -6,7 +6,7 @@ public typealias Durability = LMDB.Durability
 
 extension LabelStore {
     /// How to open a store. The defaults suit a daemon: durable commits, a map that starts at
-    /// 1 GiB and grows on demand, a 128 MiB cache of decoded postings.
+    /// 1 GiB and grows on demand, a 128 MiB cache of decoded postings and 32 MiB of label names.
     public struct Options: Sendable {
         /// `.durable` (fsync per commit) unless you accept the risks documented on `Durability`.
         public var durability: Durability = .durable
@@ -31,6 +31,9 @@ extension LabelStore {
         public var maxMetadataBytes: Int = 64 * 1024
         /// Memory for decoded postings chunks shared by all readers; 0 disables the cache.
         public var postingsCacheBytes: Int = 128 << 20
+        /// Memory for label names (id → name) shared by all readers, across every namespace;
+        /// each name counts its UTF-8 bytes plus 48. 0 disables the cache.
+        public var labelNameCacheBytes: Int = 32 << 20
         /// Number of ordinals a namespace hands out before recycling freed ones. Lowered only
         /// by tests, to reach the recycling path.
         var ordinalCapacity: UInt64 = UInt64(UInt32.max)

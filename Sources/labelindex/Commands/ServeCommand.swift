@@ -51,6 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var caches: CacheOptions
+
     @OptionGroup var cluster: ClusterOptions
 
     @OptionGroup var node: NodeOptions
@@ -151,7 +153,7 @@ struct ServeCommand: AsyncParsableCommand {
                     dataDirectory: store.dataDirectory, log: log, partitions: partitions, nodeName: name,
                     logger: logger)
             } catch { throw CommandFailure.failure("cannot catch up: \(error)") }
-            labelStore = try store.openForWriting()
+            labelStore = try store.openForWriting(caches: caches)
             let started = try ReplicatedNode(
                 store: labelStore, log: log, partitions: partitions, logger: logger,
                 onTrimmedPast: { [logger] partition, start in
@@ -174,7 +176,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "cluster mode",
                 metadata: ["etcd": "\(cluster.etcd ?? "")", "partitions": "\(partitions.count)", "node": "\(name)"])
         } else {
-            labelStore = try store.openForWriting()
+            labelStore = try store.openForWriting(caches: caches)
             // In a cluster keys come through the log (`keys create --etcd`); a bootstrap key
             // written here would exist on this node only.
             if !noAuthentication { try createBootstrapKeyIfNeeded(in: labelStore) }
