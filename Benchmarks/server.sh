@@ -16,24 +16,10 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18437}
 
-scripts/install-system-packages
-command -v wrk >/dev/null || {
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-}
-swift build -c release --product labelindex >&2
-swift build -c release --product labelindex-bench >&2
-bin=.build/release/labelindex
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=Benchmarks/server-common.sh
+source Benchmarks/server-common.sh
 
-.build/release/labelindex-bench generate --assets "$ASSETS" --out "$work/workload" >&2
+"$bench" generate --assets "$ASSETS" --out "$work/workload" >&2
 $bin import --data-dir "$work/db" --namespace bench/default \
     "$work/workload/labels.ndjson" "$work/workload/assets.ndjson" >&2
 key=$($bin keys create --account bench --data-dir "$work/db" 2>/dev/null)
@@ -42,10 +28,7 @@ head -n 10000 "$work/workload/assets.ndjson" | grep -oE '^\{"id":-?[0-9]+' | cut
 
 $bin serve --data-dir "$work/db" --port "$PORT" --log-level warning 2>"$work/server.log" &
 server=$!
-for _ in $(seq 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+wait_for_server "$PORT"
 
 cat >"$work/append.lua" <<LUA
 -- POST /v1/asset/{id}/labels with a random asset and one of 64 labels: real changes, each

@@ -20,27 +20,12 @@ SAMPLE=${SAMPLE:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 ACCOUNTS=${ACCOUNTS:-4}
 PORT=${PORT:-18438}
-SCRATCH=${SCRATCH:-.build}
 SERVE_FLAGS=${SERVE_FLAGS:-}
 
-scripts/install-system-packages
-command -v wrk >/dev/null || {
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-}
-swift build -c release --scratch-path "$SCRATCH" --product labelindex >&2
-swift build -c release --scratch-path "$SCRATCH" --product labelindex-bench >&2
-bin=$SCRATCH/release/labelindex
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=Benchmarks/server-common.sh
+source Benchmarks/server-common.sh
 
-"$SCRATCH/release/labelindex-bench" generate --assets "$ASSETS" --out "$work/workload" >&2
+"$bench" generate --assets "$ASSETS" --out "$work/workload" >&2
 $bin import --data-dir "$work/db" --namespace soak0/default \
     "$work/workload/labels.ndjson" "$work/workload/assets.ndjson" >&2
 : >"$work/keys.txt"
@@ -53,10 +38,7 @@ head -n 10000 "$work/workload/assets.ndjson" | grep -oE '^\{"id":-?[0-9]+' | cut
 # shellcheck disable=SC2086
 $bin serve --data-dir "$work/db" --port "$PORT" --log-level warning $SERVE_FLAGS 2>"$work/server.log" &
 server=$!
-for _ in $(seq 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+wait_for_server "$PORT"
 
 cat >"$work/mix.lua" <<LUA
 -- Each thread draws its own sequence; a request is one of: a page of 100 full assets for

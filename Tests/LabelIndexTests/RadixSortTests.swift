@@ -23,4 +23,13 @@ import Testing
             #expect(entries.map(\.1) == expected.map(\.1))
         }
     }
+
+    @Test(arguments: [0, 1, RadixSort.threshold - 1, RadixSort.threshold, 50_000])
+    func sortsPlainValues(count: Int) {
+        var random = SeededGenerator(seed: UInt64(count) + 7)
+        var values = (0..<count).map { _ in UInt64.random(in: 0..<UInt64(1) << 52, using: &random) }
+        let expected = values.sorted()
+        RadixSort.sort(&values)
+        #expect(values == expected)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import Roaring
 import Testing
 
 @testable import LabelIndex
@@ -123,6 +124,30 @@ import Testing
                 Counts.State(count: 3, version: 1), namespace: ns, list: labels.ops.rawValue, in: txn, schema: schema)
         }
         #expect(try kinds()[.counts] == ["label \(labels.ops) (ops) has count 3 but 10 members"])
+    }
+
+    @Test func anExtraPostingsMemberAndALabelRecordGone() throws {
+        // Ordinal 0 (id 1, odd) does not carry prod; write it into prod's chunk.
+        try corrupt { txn, schema, ns in
+            var bitmap = RoaringBitmap(Array(stride(from: UInt32(1), to: 20, by: 2)))
+            bitmap.insert(0)
+            var bytes = [UInt8](repeating: 0, count: PostingsChunk.encodedSize(of: bitmap))
+            bytes.withUnsafeMutableBytes { PostingsChunk.encode(bitmap, version: 1, into: $0) }
+            try Keys.chunk(ns, labels.prod.rawValue, 0).withUnsafeBytes { key in
+                try bytes.withUnsafeBytes { try txn.put($0, in: schema.postings, forKey: key) }
+            }
+        }
+        #expect(
+            try kinds()[.postings] == [
+                "label \(labels.prod) (prod): 0 assets missing from the postings (e.g. []), 1 extra (e.g. [0])"
+            ])
+        try corrupt { txn, schema, ns in
+            let deleted = try Keys.pair(ns, labels.ops.rawValue).withUnsafeBytes { key in
+                try txn.delete(from: schema.labels, key: key)
+            }
+            #expect(deleted)
+        }
+        #expect(try kinds()[.assetRecord] == ["10 assets carry missing label \(labels.ops) (e.g. asset 1)"])
     }
 
     @Test func aKeyIndexEntryForAnotherAsset() throws {

@@ -6,10 +6,16 @@ enum RadixSort {
     static let threshold = 4_096
 
     /// Sorts `entries` by their first element, ascending; equal keys keep their order.
-    static func sortByKey(_ entries: inout [(UInt64, UInt32)]) {
+    static func sortByKey(_ entries: inout [(UInt64, UInt32)]) { sort(&entries, by: { $0.0 }) }
+
+    /// Sorts `values` ascending (the memberships `verify()` compares with the postings).
+    static func sort(_ values: inout [UInt64]) { sort(&values, by: { $0 }) }
+
+    @inline(__always)
+    private static func sort<Element>(_ entries: inout [Element], by key: (Element) -> UInt64) {
         let count = entries.count
         guard count >= threshold else {
-            entries.sort { $0.0 < $1.0 }
+            entries.sort { key($0) < key($1) }
             return
         }
         var scratch = entries
@@ -22,7 +28,7 @@ enum RadixSort {
                     for pass in 0..<4 {
                         let shift = UInt64(pass * 16)
                         buckets.update(repeating: 0)
-                        for entry in source { buckets[Int(truncatingIfNeeded: entry.0 >> shift) & 0xFFFF] += 1 }
+                        for entry in source { buckets[Int(truncatingIfNeeded: key(entry) >> shift) & 0xFFFF] += 1 }
                         // A digit all keys share (high bits of small ids) orders nothing.
                         if buckets.contains(count) { continue }
                         var offset = 0
@@ -32,7 +38,7 @@ enum RadixSort {
                             offset += size
                         }
                         for entry in source {
-                            let digit = Int(truncatingIfNeeded: entry.0 >> shift) & 0xFFFF
+                            let digit = Int(truncatingIfNeeded: key(entry) >> shift) & 0xFFFF
                             target[buckets[digit]] = entry
                             buckets[digit] += 1
                         }

@@ -74,11 +74,13 @@ extension Snapshot {
 private struct NamespaceVerifier {
     let reader: NamespaceReader
     var report: VerificationReport
-    var expected: [UInt32: RoaringBitmap] = [:]
     var labelRecords: [UInt32: LabelRecord] = [:]
     var assets = 0
     var pairs = 0
-    var storedCounts: [UInt32: Int] = [:]
+    /// The decoded records' keys, by ordinal.
+    var keys: [(ordinal: UInt32, key: AssetKey)] = []
+    /// Every list membership the records imply (`member(list, ordinal)`), sorted.
+    var expectedMembers: [UInt64] = []
 
     init(reader: NamespaceReader, report: VerificationReport) {
         self.reader = reader
@@ -97,7 +99,6 @@ private struct NamespaceVerifier {
         try checkRecords()
         try checkKeyIndexes()
         try checkPostings()
-        try checkCounts()
         checkTotals()
     }
 
@@ -188,68 +189,121 @@ private struct NamespaceVerifier {
         }
     }
 
+    /// Decodes every record once, in ordinal order, keeping its key and the list memberships
+    /// it implies (`expectedMembers`); the key indexes and the postings are then compared with
+    /// these in one sorted pass each, never by a lookup per pair.
     mutating func checkRecords() throws {
-        var records: [(UInt32, Result<AssetRecord, LabelIndexError>)] = []
-        var problems: [String] = []
-        try forEachEntry(in: schema.records) { key, value in
-            let index = key.count == 8 ? Keys.readBigEndianUInt32(key, at: 4) : 0
-            do {
-                try RecordGroup.forEach(in: value) { slot, record in
-                    records.append(
-                        (
-                            RecordGroup.ordinal(group: index, slot: slot),
-                            Result { () throws(LabelIndexError) in
-                                try AssetRecord(decoding: record, epoch: reader.record.createdAt)
-                            }
-                        ))
-                }
-            } catch {
-                problems.append("record group \(index): \(error)")
-            }
-        }
-        for problem in problems { flag(.undecodable, problem) }
         var metadataOrdinals = Set<UInt32>()
         try forEachEntry(in: schema.metadata) { key, _ in
             if key.count == 8 { metadataOrdinals.insert(Keys.readBigEndianUInt32(key, at: 4)) }
         }
-        var universe = RoaringBitmap()
-        var labelled = RoaringBitmap()
-        for (ordinal, decoded) in records {
-            guard case .success(let record) = decoded else {
-                if case .failure(let error) = decoded { flag(.undecodable, "asset record \(ordinal): \(error)") }
-                continue
-            }
-            assets += 1
-            universe.insert(ordinal)
-            if (record.metadata != nil) != metadataOrdinals.contains(ordinal) {
-                flag(.assetRecord, "asset \(record.key) and the metadata database disagree on whether it has metadata")
-            }
-            metadataOrdinals.remove(ordinal)
-            if !record.labels.isEmpty { labelled.insert(ordinal) }
-            pairs += record.labels.count
-            if try reader.lookupOrdinal(record.key) != ordinal {
-                flag(.keyIndex, "asset \(record.key) at ordinal \(ordinal) is not found by its key")
-            }
-            if UInt64(ordinal) >= Swift.max(reader.record.nextOrdinal, reader.store.options.ordinalCapacity) {
-                flag(.assetRecord, "asset at ordinal \(ordinal) is beyond the ordinals handed out")
-            }
-            var seen = Set<UInt32>()
-            for label in record.labels {
-                if !seen.insert(label.id).inserted {
-                    flag(.assetRecord, "asset \(record.key) carries label \(label.id) twice")
+        var problems: [(Inconsistency.Kind, String)] = []
+        var members: [UInt64] = []
+        var keys: [(ordinal: UInt32, key: AssetKey)] = []
+        var pairs = 0
+        let epoch = reader.record.createdAt
+        let ordinalLimit = UInt64(Swift.max(reader.record.nextOrdinal, reader.store.options.ordinalCapacity))
+        try forEachEntry(in: schema.records) { key, value in
+            let index = key.count == 8 ? Keys.readBigEndianUInt32(key, at: 4) : 0
+            do {
+                try RecordGroup.forEach(in: value) { slot, raw in
+                    let ordinal = RecordGroup.ordinal(group: index, slot: slot)
+                    let record: AssetRecord
+                    do { record = try AssetRecord(decoding: raw, epoch: epoch) } catch {
+                        problems.append((.undecodable, "asset record \(ordinal): \(error)"))
+                        return
+                    }
+                    keys.append((ordinal, record.key))
+                    members.append(Self.member(PostingList.universe.rawValue, ordinal))
+                    if !record.labels.isEmpty { members.append(Self.member(PostingList.labelled.rawValue, ordinal)) }
+                    for label in record.labels { members.append(Self.member(label.id, ordinal)) }
+                    pairs += record.labels.count
+                    if (record.metadata != nil) != metadataOrdinals.contains(ordinal) {
+                        problems.append(
+                            (
+                                .assetRecord,
+                                "asset \(record.key) and the metadata database disagree on whether it has metadata"
+                            ))
+                    }
+                    metadataOrdinals.remove(ordinal)
+                    if try reader.lookupOrdinal(record.key) != ordinal {
+                        problems.append(
+                            (.keyIndex, "asset \(record.key) at ordinal \(ordinal) is not found by its key"))
+                    }
+                    if UInt64(ordinal) >= ordinalLimit {
+                        problems.append((.assetRecord, "asset at ordinal \(ordinal) is beyond the ordinals handed out"))
+                    }
                 }
-                if labelRecords[label.id] == nil {
-                    flag(.assetRecord, "asset \(record.key) carries missing label \(label.id)")
-                }
-                expected[label.id, default: RoaringBitmap()].insert(ordinal)
+            } catch let error as LabelIndexError {
+                problems.append((.undecodable, "record group \(index): \(error)"))
             }
         }
+        for (kind, detail) in problems { flag(kind, detail) }
         for ordinal in metadataOrdinals.sorted() {
             flag(.assetRecord, "metadata stored for ordinal \(ordinal), which has no asset")
         }
+        if !keys.indices.dropFirst().allSatisfy({ keys[$0 - 1].ordinal < keys[$0].ordinal }) {
+            keys.sort { $0.ordinal < $1.ordinal }
+        }
+        RadixSort.sort(&members)
+        assets = keys.count
+        self.pairs = pairs
+        self.keys = keys
+        expectedMembers = members
         report.assetsChecked += assets
-        expected[PostingList.universe.rawValue] = universe
-        expected[PostingList.labelled.rawValue] = labelled
+        checkMemberships()
+    }
+
+    /// A membership as it sorts in the postings database: by list, then ordinal.
+    static func member(_ list: UInt32, _ ordinal: UInt32) -> UInt64 { UInt64(list) << 32 | UInt64(ordinal) }
+
+    /// The key of the asset at `ordinal`, from the decoded records.
+    func key(at ordinal: UInt32) -> AssetKey? {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle].ordinal < ordinal { low = middle + 1 } else { high = middle }
+        }
+        return low < keys.count && keys[low].ordinal == ordinal ? keys[low].key : nil
+    }
+
+    func describe(_ ordinal: UInt32) -> String {
+        key(at: ordinal).map { "asset \($0)" } ?? "asset at ordinal \(ordinal)"
+    }
+
+    /// Where the run of `members[position]`'s list ends (binary search).
+    static func end(ofListAt position: Int, in members: [UInt64]) -> Int {
+        let list = members[position] >> 32
+        var low = position
+        var high = members.count
+        while low < high {
+            let middle = (low + high) / 2
+            if members[middle] >> 32 == list { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Labels carried twice by one asset, and labels carried that do not exist, from the
+    /// sorted memberships (equal memberships are adjacent; each list's run is contiguous).
+    mutating func checkMemberships() {
+        var previous: UInt64?
+        var runEnd = 0
+        for (position, member) in expectedMembers.enumerated() {
+            let list = UInt32(truncatingIfNeeded: member >> 32)
+            let ordinal = UInt32(truncatingIfNeeded: member)
+            if member == previous {
+                flag(.assetRecord, "\(describe(ordinal)) carries label \(list) twice")
+            }
+            previous = member
+            guard position >= runEnd else { continue }
+            runEnd = Self.end(ofListAt: position, in: expectedMembers)
+            if case .label = PostingList(rawValue: list), labelRecords[list] == nil {
+                flag(
+                    .assetRecord,
+                    "\(runEnd - position) assets carry missing label \(list) (e.g. \(describe(ordinal)))")
+            }
+        }
     }
 
     mutating func checkKeyIndexes() throws {
@@ -257,7 +311,7 @@ private struct NamespaceVerifier {
         try forEachEntry(in: schema.intKeys) { _, value in
             if value.count == Keys.intAssetEntrySize { intEntries.append(Keys.decodeIntAssetEntry(value)) }
         }
-        for (assetID, ordinal) in intEntries where try reader.assetRecord(ordinal)?.key != .id(assetID) {
+        for (assetID, ordinal) in intEntries where key(at: ordinal) != .id(assetID) {
             flag(.keyIndex, "id \(assetID) maps to ordinal \(ordinal), whose asset has another key")
         }
         var typedEntries: [([UInt8], UInt32)] = []
@@ -266,11 +320,11 @@ private struct NamespaceVerifier {
         }
         for (suffix, ordinal) in typedEntries {
             let parts = suffix.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
-            let key = AssetKey.typed(
+            let assetKey = AssetKey.typed(
                 type: String(decoding: parts[0], as: UTF8.self),
                 id: parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : "")
-            if try reader.assetRecord(ordinal)?.key != key {
-                flag(.keyIndex, "key \(key) maps to ordinal \(ordinal), whose asset has another key")
+            if key(at: ordinal) != assetKey {
+                flag(.keyIndex, "key \(assetKey) maps to ordinal \(ordinal), whose asset has another key")
             }
         }
         if intEntries.count + typedEntries.count != assets {
@@ -278,58 +332,59 @@ private struct NamespaceVerifier {
         }
     }
 
+    /// Streams the postings database in key order (each list's counter, then its chunks by
+    /// block) beside the sorted expected memberships, and reports per list the members missing
+    /// or extra and a counter that disagrees with the members.
     mutating func checkPostings() throws {
-        var stored: [UInt32: [UInt16: RoaringBitmap]] = [:]
         var problems: [(Inconsistency.Kind, String)] = []
+        var comparison = ListComparison(expected: expectedMembers)
+        var values: [UInt32] = []
         var chunks = 0
-        var counts: [UInt32: Int] = [:]
         try forEachEntry(in: schema.postings) { key, value in
-            if key.count == 8 {
-                do { counts[Keys.readBigEndianUInt32(key, at: 4)] = try Counts.decode(value).count } catch {
-                    problems.append((.undecodable, "counter of list \(Keys.readBigEndianUInt32(key, at: 4)): \(error)"))
-                }
-                return
-            }
-            chunks += 1
-            guard key.count == 10 else {
+            guard key.count == 8 || key.count == 10 else {
+                chunks += 1
                 problems.append((.postings, "postings key of \(key.count) bytes"))
                 return
             }
             let list = Keys.readBigEndianUInt32(key, at: 4)
-            let block = Keys.readBigEndianUInt16(key, at: 8)
-            do {
-                let bitmap = try PostingsChunk.decode(value)
-                stored[list, default: [:]][block] = bitmap
-                if bitmap.isEmpty { problems.append((.postings, "list \(list) block \(block) is stored empty")) }
-                let range = PostingsChunk.range(of: block)
-                if let low = bitmap.min, let high = bitmap.max, low < range.lowerBound || high >= range.upperBound {
-                    problems.append((.postings, "list \(list) block \(block) holds ordinals outside its block"))
+            comparison.advance(to: list)
+            if key.count == 8 {
+                do { comparison.storedCount = try Counts.decode(value).count } catch {
+                    problems.append((.undecodable, "counter of list \(list): \(error)"))
                 }
-            } catch {
-                problems.append((.undecodable, "list \(list) block \(block): \(error)"))
+                return
             }
+            chunks += 1
+            let block = Keys.readBigEndianUInt16(key, at: 8)
+            let bitmap: RoaringBitmap
+            do { bitmap = try PostingsChunk.decode(value) } catch {
+                problems.append((.undecodable, "list \(list) block \(block): \(error)"))
+                return
+            }
+            if bitmap.isEmpty { problems.append((.postings, "list \(list) block \(block) is stored empty")) }
+            let range = PostingsChunk.range(of: block)
+            values.removeAll(keepingCapacity: true)
+            bitmap.appendValues(from: 0, limit: bitmap.count, to: &values)
+            if let low = values.first, let high = values.last, low < range.lowerBound || high >= range.upperBound {
+                problems.append((.postings, "list \(list) block \(block) holds ordinals outside its block"))
+            }
+            comparison.compare(stored: values)
         }
+        comparison.advance(to: nil)
         report.chunksChecked += chunks
-        storedCounts = counts
         for (kind, detail) in problems { flag(kind, detail) }
-        for list in Set(stored.keys).union(expected.keys).sorted() {
-            let have = RoaringBitmap.union(of: Array((stored[list] ?? [:]).values))
-            let want = expected[list] ?? RoaringBitmap()
-            guard have != want else { continue }
-            let missing = want.subtracting(have)
-            let extra = have.subtracting(want)
-            flag(
-                .postings,
-                "\(listName(list)): \(missing.count) assets missing from the postings (e.g. \(Array(missing.values(from: 0, limit: 3)))), \(extra.count) extra (e.g. \(Array(extra.values(from: 0, limit: 3))))"
-            )
-        }
-    }
-
-    mutating func checkCounts() throws {
-        for list in Set(storedCounts.keys).union(expected.keys) {
-            let want = expected[list]?.count ?? 0
-            let have = storedCounts[list] ?? 0
-            if have != want { flag(.counts, "\(listName(list)) has count \(have) but \(want) members") }
+        for outcome in comparison.outcomes {
+            if outcome.missing.count > 0 || outcome.extra.count > 0 {
+                flag(
+                    .postings,
+                    "\(listName(outcome.list)): \(outcome.missing.count) assets missing from the postings (e.g. \(outcome.missing.examples)), \(outcome.extra.count) extra (e.g. \(outcome.extra.examples))"
+                )
+            }
+            if outcome.storedCount != outcome.expectedCount {
+                flag(
+                    .counts,
+                    "\(listName(outcome.list)) has count \(outcome.storedCount) but \(outcome.expectedCount) members")
+            }
         }
     }
 
@@ -348,6 +403,94 @@ private struct NamespaceVerifier {
         case .labelled: "labelled set"
         case .label(let id): "label \(id)" + (labelRecords[list].map { " (\($0.name))" } ?? " (no such label)")
         case nil: "list \(list)"
+        }
+    }
+}
+
+/// The postings of each list against its expected members, both ascending by (list, ordinal):
+/// what is missing, what is extra, and the counter beside the true count.
+struct ListComparison {
+    struct Tally {
+        var count = 0
+        var examples: [UInt32] = []
+
+        mutating func add(_ ordinal: UInt32) {
+            count += 1
+            if examples.count < 3 { examples.append(ordinal) }
+        }
+    }
+
+    struct Outcome {
+        var list: UInt32
+        var missing = Tally()
+        var extra = Tally()
+        var storedCount = 0
+        var expectedCount = 0
+    }
+
+    let expected: [UInt64]
+    private var position = 0
+    private var current: Outcome?
+    /// The lists with a difference, in list order.
+    private(set) var outcomes: [Outcome] = []
+
+    init(expected: [UInt64]) { self.expected = expected }
+
+    /// The stored counter of the current list.
+    var storedCount: Int {
+        get { current?.storedCount ?? 0 }
+        set { current?.storedCount = newValue }
+    }
+
+    /// Ends the current list (its unmatched expected members are missing) and every list
+    /// before `list` that has expected members but nothing stored; `nil` ends them all.
+    mutating func advance(to list: UInt32?) {
+        if let current, current.list == list { return }
+        if var ended = current {
+            while position < expected.count, expected[position] >> 32 == UInt64(ended.list) {
+                ended.missing.add(UInt32(truncatingIfNeeded: expected[position]))
+                ended.expectedCount += 1
+                position += 1
+            }
+            finish(ended)
+        }
+        while position < expected.count, list.map({ expected[position] >> 32 < UInt64($0) }) ?? true {
+            var skipped = Outcome(list: UInt32(truncatingIfNeeded: expected[position] >> 32))
+            while position < expected.count, expected[position] >> 32 == UInt64(skipped.list) {
+                skipped.missing.add(UInt32(truncatingIfNeeded: expected[position]))
+                skipped.expectedCount += 1
+                position += 1
+            }
+            finish(skipped)
+        }
+        current = list.map { Outcome(list: $0) }
+    }
+
+    /// Merges one stored chunk's ordinals (ascending, after every earlier chunk of the list).
+    mutating func compare(stored values: [UInt32]) {
+        guard var outcome = current else { return }
+        let list = UInt64(outcome.list)
+        for value in values {
+            while position < expected.count, expected[position] >> 32 == list,
+                UInt32(truncatingIfNeeded: expected[position]) < value
+            {
+                outcome.missing.add(UInt32(truncatingIfNeeded: expected[position]))
+                outcome.expectedCount += 1
+                position += 1
+            }
+            if position < expected.count, expected[position] == list << 32 | UInt64(value) {
+                outcome.expectedCount += 1
+                position += 1
+            } else {
+                outcome.extra.add(value)
+            }
+        }
+        current = outcome
+    }
+
+    private mutating func finish(_ outcome: Outcome) {
+        if outcome.missing.count > 0 || outcome.extra.count > 0 || outcome.storedCount != outcome.expectedCount {
+            outcomes.append(outcome)
         }
     }
 }
