@@ -73,7 +73,7 @@ request = function()
 end
 LUA
 
-memory() { awk '/^VmRSS/ {rss=$2} /^RssAnon/ {anon=$2} END {printf "%.1f %.1f", rss/1024, anon/1024}' "/proc/$server/status"; }
+memory() { awk '/^VmRSS/ {rss=$2} /^RssAnon/ {anon=$2} END {printf "%.1f %.1f\n", rss/1024, anon/1024}' "/proc/$server/status"; }
 
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/mix.lua" "http://127.0.0.1:$PORT" >"$work/wrk.txt" &
 load=$!
