@@ -5,7 +5,8 @@
 # several accounts (the key cache), while the server's RSS and anonymous memory are sampled.
 # Prints a Markdown table per sample interval and the growth over the last third of the run,
 # which is what says whether memory levels off (caches are bounded by bytes; a leak keeps
-# growing).
+# growing). RSS includes the pages of the store's memory map, which grow with the data (the
+# appends add labels); anonymous memory is the process's own heap, where caches live.
 #
 #   Benchmarks/soak.sh                          # 100,000 assets, 10 minutes, a sample every 30 s
 #   DURATION=900 SAMPLE=60 Benchmarks/soak.sh   # the hardening issue's 15 minutes
@@ -43,8 +44,8 @@ wait_for_server "$PORT"
 cat >"$work/mix.lua" <<LUA
 -- Each thread draws its own sequence; a request is one of: a page of 100 full assets for
 -- two random labels (a new query text almost every time), a count, a page of ids, or an
--- append of a label from a growing set to a random asset. Most go to the loaded account,
--- the rest to the empty ones.
+-- append of a label from a growing set to a random asset. Most queries go to the loaded
+-- account, the rest to the empty ones.
 local labels, ids, keys = {}, {}, {}
 for line in io.lines("$work/labels.txt") do labels[#labels + 1] = line end
 for line in io.lines("$work/ids.txt") do ids[#ids + 1] = line end
@@ -67,6 +68,8 @@ request = function()
     elseif pick <= 90 then
         return wrk.format("GET", "/v1/query?q=label:" .. a .. "&limit=100&fields=id", headers)
     else
+        -- The loaded account's assets: the other accounts have none to label.
+        headers["X-API-Key"] = keys[1]
         local body = string.format('{"labels":["soak-%d"]}', math.random(20000))
         return wrk.format("POST", "/v1/asset/" .. ids[math.random(#ids)] .. "/labels", headers, body)
     end
