@@ -90,7 +90,7 @@ import Testing
             let expected = evaluator.evaluate(reparsed)
             let query = try PreparedQuery(text)
             let result = try fixture.store.query(
-                query, in: .default, QueryRequest(limit: 7, includeAssets: false, facets: ["prod", "nope"]))
+                query, in: .default, QueryRequest(limit: 7, contents: .ordinals, facets: ["prod", "nope"]))
             #expect(result.count == expected.count, "case \(case_): \(text)")
             // Follow the cursors through every page.
             var collected = result.ordinals.map(\.rawValue)
@@ -99,7 +99,7 @@ import Testing
                 let page = try fixture.store.query(
                     query, in: .default,
                     QueryRequest(
-                        limit: QueryRequest.maximumLimit, cursor: next, includeCount: false, includeAssets: false))
+                        limit: QueryRequest.maximumLimit, cursor: next, includeCount: false, contents: .ordinals))
                 collected += page.ordinals.map(\.rawValue)
                 cursor = page.nextCursor
             }

@@ -39,6 +39,19 @@ import Testing
         #expect(result.assets.first?.labels.map(\.name) == ["env-prod", "api"])
     }
 
+    /// A page carries ordinals, keys or whole assets as asked, the same assets in the same order.
+    @Test(arguments: ["*", "label:env-prod", "NOT label:api", "no:label", "label:nope"])
+    func aPageCarriesWhatItsContentsAsk(text: String) throws {
+        let assets = try fixture.run(text, QueryRequest(contents: .assets))
+        let keys = try fixture.run(text, QueryRequest(contents: .keys))
+        let ordinals = try fixture.run(text, QueryRequest(contents: .ordinals))
+        #expect(keys.keys == assets.assets.map(\.key))
+        #expect(keys.assets.isEmpty && assets.keys.isEmpty)
+        #expect(ordinals.keys.isEmpty && ordinals.assets.isEmpty)
+        #expect(ordinals.ordinals == keys.ordinals && keys.ordinals == assets.ordinals)
+        #expect(ordinals.ordinals.count == assets.assets.count)
+    }
+
     @Test func unknownLabelsMatchNothingAndWarn() throws {
         let result = try fixture.run("label:nope OR label:api", QueryRequest(explain: true))
         #expect(result.count == 2)
@@ -148,7 +161,7 @@ import Testing
         }
         let store = try LabelStore(path: fixture.path, options: fixture.store.options)
         let before = try #require(store.cacheStatistics)
-        var lazy = QueryRequest(limit: 100, includeCount: false, includeAssets: false)
+        var lazy = QueryRequest(limit: 100, includeCount: false, contents: .ordinals)
         lazy.smallNamespaceBlocks = 0
         let page = try store.query(PreparedQuery("label:all AND NOT label:half"), in: .default, lazy)
         #expect(page.ordinals.count == 100 && page.nextCursor != nil)

@@ -107,7 +107,7 @@ nonisolated(unsafe) let benchmarks = {
         Benchmark("query count: \(shape.rawValue)") { benchmark in
             let fixture = Fixture.shared!
             let query = try PreparedQuery(fixture.queries.first { $0.shape == shape }!.text)
-            let request = QueryRequest(limit: 0, includeCount: true, includeAssets: false)
+            let request = QueryRequest(limit: 0, includeCount: true, contents: .ordinals)
             for _ in benchmark.scaledIterations { blackHole(try fixture.store.query(query, in: .default, request)) }
         }
         Benchmark("floor count: \(shape.rawValue)") { benchmark in
@@ -118,7 +118,7 @@ nonisolated(unsafe) let benchmarks = {
         Benchmark("query first page: \(shape.rawValue)") { benchmark in
             let fixture = Fixture.shared!
             let query = try PreparedQuery(fixture.queries.first { $0.shape == shape }!.text)
-            let request = QueryRequest(limit: 100, includeCount: false, includeAssets: false)
+            let request = QueryRequest(limit: 100, includeCount: false, contents: .ordinals)
             for _ in benchmark.scaledIterations { blackHole(try fixture.store.query(query, in: .default, request)) }
         }
     }

@@ -1,5 +1,17 @@
 import LabelIndex
 
+/// What each asset of a page carries.
+public enum PageContents: Hashable, Sendable {
+    /// Ordinals only (`QueryResult.ordinals`): positions in the namespace, for a caller that
+    /// reads the assets itself in the same snapshot.
+    case ordinals
+    /// The assets' keys (`QueryResult.keys`), their ids, read without decoding whole records.
+    case keys
+    /// Whole assets (`QueryResult.assets`): key, name, type, timestamps, metadata and labels in
+    /// order with weights.
+    case assets
+}
+
 /// What to compute for a query.
 public struct QueryRequest: Hashable, Sendable {
     /// Page size; 0 asks for no page (with `includeCount`, a count-only query).
@@ -9,8 +21,8 @@ public struct QueryRequest: Hashable, Sendable {
     /// Compute the exact number of matches. Leave it off for the fastest first page: the
     /// page then costs only the blocks it reads.
     public var includeCount: Bool
-    /// Read the page's assets (attributes and labels); otherwise only ordinals are returned.
-    public var includeAssets: Bool
+    /// What each asset of the page carries (`ordinals` are always returned).
+    public var contents: PageContents
     /// Label names to count among the matches.
     public var facets: [String]
     /// Also return the plan with estimated and actual cardinalities and timings.
@@ -27,13 +39,13 @@ public struct QueryRequest: Hashable, Sendable {
     var smallNamespaceBlocks = 32
 
     public init(
-        limit: Int = 100, cursor: QueryCursor? = nil, includeCount: Bool = true, includeAssets: Bool = true,
+        limit: Int = 100, cursor: QueryCursor? = nil, includeCount: Bool = true, contents: PageContents = .assets,
         facets: [String] = [], explain: Bool = false, budget: QueryBudget = QueryBudget()
     ) {
         self.limit = limit
         self.cursor = cursor
         self.includeCount = includeCount
-        self.includeAssets = includeAssets
+        self.contents = contents
         self.facets = facets
         self.explain = explain
         self.budget = budget
@@ -46,8 +58,10 @@ public struct QueryResult: Sendable {
     public var count: Int?
     /// The page, in ordinal (creation) order.
     public var ordinals: [AssetOrdinal]
-    /// The page's assets, when requested.
+    /// The page's assets, when `contents` is `.assets`.
     public var assets: [Asset]
+    /// The page's asset keys, when `contents` is `.keys`.
+    public var keys: [AssetKey] = []
     /// Present when more matches follow the page.
     public var nextCursor: QueryCursor?
     /// Per requested facet: the label and how many matches carry it (0 for a name that is no

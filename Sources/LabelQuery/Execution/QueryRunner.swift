@@ -29,7 +29,11 @@ extension NamespaceReader {
             if hasMore, let last = ordinals.last {
                 result.nextCursor = QueryCursor(after: last, fingerprint: query.fingerprint)
             }
-            if request.includeAssets { result.assets = try assets(at: result.ordinals) }
+            switch request.contents {
+            case .ordinals: break
+            case .keys: result.keys = try assetKeys(at: result.ordinals)
+            case .assets: result.assets = try assets(at: result.ordinals)
+            }
         }
         if !request.facets.isEmpty {
             var lists: [PostingsList] = []
@@ -53,7 +57,7 @@ extension NamespaceReader {
 
     /// The exact number of assets matching `query`.
     public func count(_ query: PreparedQuery) throws -> Int {
-        try run(query, QueryRequest(limit: 0, includeCount: true, includeAssets: false)).count ?? 0
+        try run(query, QueryRequest(limit: 0, includeCount: true, contents: .ordinals)).count ?? 0
     }
 
     /// Every matching ordinal, as one bitmap, within `budget`.

@@ -116,21 +116,19 @@ struct QueryRoutes {
         do { query = try preparedQueries.prepare(parameters.text) } catch {
             throw NativeError.from(error, logger: runtime.logger)
         }
-        let idsOnly = parameters.fields.isEmpty
         let request = QueryRequest(
             limit: parameters.limit, cursor: parameters.cursor, includeCount: parameters.includeCount,
-            includeAssets: !idsOnly,
+            contents: parameters.fields.isEmpty ? .keys : .assets,
             facets: parameters.facets, explain: parameters.explain)
         let namespace = caller.namespace
         // A namespace nothing was ever written to has no matches.
-        let (result, keys) = try await runtime.query(account: caller.grant.account) {
-            snapshot, budget -> (QueryResult?, [AssetKey]) in
-            guard let reader = try snapshot.namespace(namespace) else { return (nil, []) }
+        let result = try await runtime.query(account: caller.grant.account) { snapshot, budget -> QueryResult? in
+            guard let reader = try snapshot.namespace(namespace) else { return nil }
             var request = request
             request.budget = budget
-            let result = try reader.run(query, request)
-            return (result, idsOnly ? try reader.assetKeys(at: result.ordinals) : [])
+            return try reader.run(query, request)
         }
+        let keys = result?.keys ?? []
         let assets = result?.assets ?? []
         var writer = JSONWriter(capacity: 256 + 256 * assets.count + 32 * keys.count)
         writer.raw(#"{"query":"#)

@@ -62,7 +62,7 @@ struct QueryCommand: ParsableCommand {
         let facetNames = (facets ?? "").split(separator: ",").map(String.init)
         let request = QueryRequest(
             limit: count ? 0 : limit, cursor: cursor.map { QueryCursor(rawValue: $0) }, includeCount: true,
-            includeAssets: !count, facets: facetNames, explain: explain)
+            contents: count ? .ordinals : .assets, facets: facetNames, explain: explain)
         let namespaceExists = try labelStore.read { try $0.namespace(namespace.namespace) != nil }
         let result = try labelStore.query(prepared, in: namespace.namespace, request)
         if !namespaceExists { Console.error("warning: namespace \(namespace.name) holds no data") }
