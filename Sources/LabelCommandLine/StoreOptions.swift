@@ -26,7 +26,7 @@ package struct StoreOptions: ParsableArguments {
 
     /// Opens an existing store for a command that only reads: a missing store is an error
     /// rather than a new empty one left behind by a typo in the path.
-    package func openExisting() throws -> LabelStore {
+    package func openExisting(durability: Durability = .durable) throws -> LabelStore {
         guard FileManager.default.fileExists(atPath: dataDirectory + "/data.mdb") else {
             let reason =
                 FileManager.default.fileExists(atPath: dataDirectory)
@@ -35,7 +35,9 @@ package struct StoreOptions: ParsableArguments {
             throw CommandFailure.badInput(
                 "\(reason); pass --data-dir, or create one with `labelindex import` or `labelindex serve`")
         }
-        return try LabelStore(path: dataDirectory)
+        var options = LabelStore.Options()
+        options.durability = durability
+        return try LabelStore(path: dataDirectory, options: options)
     }
 }
 

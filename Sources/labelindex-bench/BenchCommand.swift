@@ -19,6 +19,7 @@ struct BenchCommand: AsyncParsableCommand {
               labelindex-bench generate --assets 1000000 --labels 2000 --seed 42 --out /tmp/wl
               labelindex-bench run /tmp/wl --readers 2 --out /tmp/wl/report
               labelindex-bench queries --queries /tmp/wl/queries.tsv --data-dir ./data
+              labelindex-bench writes --writes pairs.tsv --data-dir ./data --durability no-sync
               labelindex-bench verify --labels 1000000 --pairs 10000000
 
             Exit codes: 0 success; 1 operational failure; 2 bad input; 3 the systems disagreed
@@ -26,7 +27,8 @@ struct BenchCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            BenchGenerateCommand.self, BenchRunCommand.self, BenchQueriesCommand.self, BenchVerifyCommand.self,
+            BenchGenerateCommand.self, BenchRunCommand.self, BenchQueriesCommand.self, BenchWritesCommand.self,
+            BenchVerifyCommand.self,
         ])
 
     /// Exit codes for the errors of the benchmark libraries.

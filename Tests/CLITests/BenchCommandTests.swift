@@ -26,6 +26,50 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("--pairs"), "\(bad.stderr)")
     }
 
+    /// `bench writes` times each pair's add and remove by group and leaves the store as it found
+    /// it (timestamps aside); a bad pair is refused before anything is written.
+    @Test func writesTimesEachGroupAndLeavesTheStoreAsItWas() throws {
+        let directory = try TemporaryDirectory()
+        let data = try SampleData.importInto(directory)
+        func exported() throws -> String {
+            try CLI.succeed(["export", "--data-dir", data]).stdout
+                .replacingOccurrences(of: #","updated_at":"[^"]*""#, with: "", options: .regularExpression)
+        }
+        let before = try exported()
+        let pairs = try directory.write(
+            "pairs.tsv",
+            "# group, asset, label\nrand\t2\tapi\nrand\t5\tprod\npop\t1\tstaging\npop\tform:251464995493876\tbrand-new\n"
+        )
+        let result = try CLI.benchSucceeds([
+            "writes", "--data-dir", data, "--writes", pairs, "--durability", "no-sync", "--json",
+        ])
+        let report = try JSON.parse(result.stdout)
+        #expect(report["durability"] == "no-sync")
+        let groups = try #require(report["groups"]?.array)
+        #expect(groups.map { $0["group"] } == ["rand", "pop"])
+        for group in groups {
+            #expect(group["pairs"] == 2)
+            for timing in ["add_ns", "remove_ns"] {
+                for statistic in ["median", "p99", "mean"] {
+                    #expect((group[timing]?[statistic]?.number ?? 0) > 0, "\(group)")
+                }
+            }
+        }
+        #expect(try exported() == before)
+
+        for (text, reason) in [
+            ("rand\t1\tprod\n", "already carries prod"), ("rand\t99\tapi\n", "no asset 99"),
+            ("rand\t2\n", "expected GROUP<TAB>ASSET_ID<TAB>LABEL"), ("rand\tx y\tapi\n", "is not an asset id"),
+            ("a\t2\tapi\nb\t2\tapi\n", "appear twice"),
+        ] {
+            let refused = try CLI.bench([
+                "writes", "--data-dir", data, "--writes", try directory.write("bad.tsv", text),
+            ])
+            #expect(refused.status == 2 && refused.stderr.contains(reason), "\(text): \(refused.stderr)")
+        }
+        #expect(try exported() == before)
+    }
+
     @Test func generateRunAndQueries() throws {
         let directory = try TemporaryDirectory()
         let workload = directory.path("workload")

@@ -29,7 +29,7 @@ import Testing
 
     @Test func benchmarkToolHasItsOwnHelp() throws {
         let root = try CLI.benchSucceeds(["--help"])
-        for command in ["generate", "run", "queries", "verify"] {
+        for command in ["generate", "run", "queries", "writes", "verify"] {
             #expect(root.stdout.contains(command), "labelindex-bench help lacks \(command)")
             let help = try CLI.benchSucceeds(["help", command])
             #expect(help.stdout.contains("Example"), "labelindex-bench \(command) --help has no example")

@@ -3,10 +3,10 @@ import LabelIndex
 
 /// An asset id on the command line: an integer (`123456`) or a typed id (`form:251464995493876`),
 /// the same text `AssetKey.description` prints.
-struct AssetKeyArgument: ExpressibleByArgument, CustomStringConvertible {
-    let key: AssetKey
+package struct AssetKeyArgument: ExpressibleByArgument, CustomStringConvertible {
+    package let key: AssetKey
 
-    init?(argument: String) {
+    package init?(argument: String) {
         if let id = Int64(argument) {
             key = .id(id)
             return
@@ -18,7 +18,7 @@ struct AssetKeyArgument: ExpressibleByArgument, CustomStringConvertible {
         key = .typed(type: type, id: id)
     }
 
-    var description: String { key.description }
+    package var description: String { key.description }
 
-    static var defaultValueDescription: String { "123 or type:id" }
+    package static var defaultValueDescription: String { "123 or type:id" }
 }
