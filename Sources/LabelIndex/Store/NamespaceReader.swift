@@ -256,14 +256,22 @@ public class NamespaceReader {
     func forEachRecord(at ordinals: [AssetOrdinal], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
         guard !ordinals.isEmpty else { return }
         try transaction.withCursor(on: schema.records) { cursor in
-            for ordinal in ordinals.lazy.map(\.rawValue) {
-                try Keys.pair(id, RecordGroup.index(of: ordinal)).withUnsafeBytes { key in
-                    _ = try cursor.get(.set(key)) { _, group in
-                        if let record = try RecordGroup.record(in: group, slot: RecordGroup.slot(of: ordinal)) {
-                            try body(ordinal, record)
+            // A page's ordinals come in runs that share a group of eight: one lookup per run.
+            var start = 0
+            while start < ordinals.count {
+                let group = RecordGroup.index(of: ordinals[start].rawValue)
+                var end = start + 1
+                while end < ordinals.count, RecordGroup.index(of: ordinals[end].rawValue) == group { end += 1 }
+                try Keys.pair(id, group).withUnsafeBytes { key in
+                    _ = try cursor.get(.set(key)) { _, stored in
+                        for ordinal in ordinals[start..<end].lazy.map(\.rawValue) {
+                            if let record = try RecordGroup.record(in: stored, slot: RecordGroup.slot(of: ordinal)) {
+                                try body(ordinal, record)
+                            }
                         }
                     }
                 }
+                start = end
             }
         }
     }
