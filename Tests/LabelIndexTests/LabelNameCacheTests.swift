@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func theLeastRecentlyReadTableGoesFirst() {
-        let perTable = 8 * (LabelNameCache.entryOverheadBytes + 2)
+        let perTable = 8 * (LabelNameCache.entryOverheadBytes + 2 + LabelNameCache.slotBytes)
         let cache = LabelNameCache(capacityBytes: 2 * perTable)
         Self.publish(cache, namespace: 1, prefix: "a")
         Self.publish(cache, namespace: 2, prefix: "b")
@@ -69,13 +69,28 @@ import Testing
     }
 
     @Test func aTableLargerThanTheBudgetKeepsOnlyItsLatestBatch() {
-        let perTable = 8 * (LabelNameCache.entryOverheadBytes + 2)
+        let perTable = 8 * (LabelNameCache.entryOverheadBytes + 2 + LabelNameCache.slotBytes)
         let cache = LabelNameCache(capacityBytes: perTable + perTable / 2)
         Self.publish(cache, namespace: 1, prefix: "a")
         for label in 8..<16 { cache.insert("b\(label % 10)", for: UInt32(label), namespace: 1, generation: 1) }
         let names = cache.names(namespace: 1, generation: 1)
         #expect(names.count == 8 && names[8] == "b8" && names[0] == nil)
         #expect(cache.bytes <= perTable + perTable / 2)
+    }
+
+    /// Slots are paid for up to the largest id: a far id whose slots do not fit is not cached,
+    /// and nothing else is lost to it.
+    @Test func aFarIdWhoseSlotsDoNotFitIsNotCached() {
+        let cache = LabelNameCache(capacityBytes: 8 * 1024)
+        Self.publish(cache, namespace: 1, prefix: "a")
+        for label in UInt32(8)..<15 { cache.insert("b", for: label, namespace: 1, generation: 1) }
+        cache.insert("far", for: 1_000_000, namespace: 1, generation: 1)
+        #expect(cache.bytes <= 8 * 1024)
+        #expect(cache.names(namespace: 1, generation: 1)[1_000_000] == nil)
+        for label in UInt32(16)..<24 { cache.insert("c", for: label, namespace: 1, generation: 1) }
+        let names = cache.names(namespace: 1, generation: 1)
+        #expect(names[16] == "c" && names[14] == "b" && names[0] == "a0", "\(names.count)")
+        #expect(cache.bytes <= 8 * 1024)
     }
 
     @Test func aZeroBudgetCachesNothing() {

@@ -1,5 +1,35 @@
 import Synchronization
 
+/// Label id → name as one array indexed by id (label ids are handed out in sequence, so the
+/// array is dense): a page of assets resolves each of its labels with an index, not a hash.
+struct LabelNameTable: Sendable {
+    private(set) var slots: [String?] = []
+    /// Names held (non-nil slots).
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(label: UInt32) -> String? {
+        Int(label) < slots.count ? slots[Int(label)] : nil
+    }
+
+    /// Stores `name` for `label`; returns the name it replaced.
+    @discardableResult
+    mutating func set(_ name: String, for label: UInt32) -> String? {
+        let index = Int(label)
+        if index >= slots.count { slots.append(contentsOf: repeatElement(nil, count: index + 1 - slots.count)) }
+        let replaced = slots[index]
+        slots[index] = name
+        if replaced == nil { count += 1 }
+        return replaced
+    }
+
+    mutating func removeAll() {
+        slots = []
+        count = 0
+    }
+}
+
 /// Label id → name, shared by every reader of a store, one table per namespace tagged with
 /// the namespace's label generation. A reader only uses the table whose generation equals the
 /// one in its snapshot, and only read transactions fill it (a writer's generation may never
@@ -15,12 +45,17 @@ import Synchronization
 final class LabelNameCache: Sendable {
     private struct Table {
         var generation: UInt64
-        var names: [UInt32: String] = [:]
+        var names = LabelNameTable()
         var pending: [(UInt32, String)] = []
-        /// Bytes of `names` and `pending`.
+        /// Bytes of `names` (its names and its slots) and `pending`.
         var bytes = 0
         /// When a reader last took the table (`State.clock`).
         var lastRead: UInt64 = 0
+        /// The slots publishing `pending` needs (its largest id + 1).
+        var pendingSlots = 0
+
+        /// What publishing `pending` adds in slots.
+        var slotGrowthBytes: Int { Swift.max(0, pendingSlots - names.slots.count) * LabelNameCache.slotBytes }
     }
 
     private struct State {
@@ -29,9 +64,11 @@ final class LabelNameCache: Sendable {
         var clock: UInt64 = 0
     }
 
-    /// What one entry costs beside its name's bytes: the dictionary slot, the id and the
-    /// string's header (names longer than 15 bytes also allocate their storage).
+    /// What one entry costs beside its name's bytes: the pending entry or the string's
+    /// storage header (names longer than 15 bytes allocate their storage).
     static let entryOverheadBytes = 48
+    /// What each slot of a table costs, filled or not (an optional `String`).
+    static let slotBytes = MemoryLayout<String?>.stride
 
     let capacityBytes: Int
     private let state = Mutex(State())
@@ -45,9 +82,9 @@ final class LabelNameCache: Sendable {
 
     /// The names published for `namespace` at `generation` (a copy-on-write value: taking it
     /// costs a retain).
-    func names(namespace: UInt32, generation: UInt64) -> [UInt32: String] {
+    func names(namespace: UInt32, generation: UInt64) -> LabelNameTable {
         state.withLock { state in
-            guard state.tables[namespace]?.generation == generation else { return [:] }
+            guard state.tables[namespace]?.generation == generation else { return LabelNameTable() }
             state.clock += 1
             state.tables[namespace]!.lastRead = state.clock
             return state.tables[namespace]!.names
@@ -56,7 +93,8 @@ final class LabelNameCache: Sendable {
 
     func insert(_ name: String, for label: UInt32, namespace: UInt32, generation: UInt64) {
         let cost = Self.cost(of: name)
-        guard cost <= capacityBytes else { return }
+        // A name whose slots alone would not fit (a far id) is never cached.
+        guard cost + (Int(label) + 1) * Self.slotBytes <= capacityBytes else { return }
         state.withLock { state in
             var table = state.tables.removeValue(forKey: namespace) ?? Table(generation: generation)
             state.bytes -= table.bytes
@@ -67,23 +105,27 @@ final class LabelNameCache: Sendable {
             if table.generation > generation { return }
             if table.generation < generation { table = Table(generation: generation, lastRead: table.lastRead) }
             table.pending.append((label, name))
+            table.pendingSlots = Swift.max(table.pendingSlots, Int(label) + 1)
             table.bytes += cost
-            evict(&state, toFit: table.bytes)
-            if table.bytes > capacityBytes {
+            evict(&state, toFit: table.bytes + table.slotGrowthBytes)
+            if table.bytes + table.slotGrowthBytes > capacityBytes {
                 table.names.removeAll()
                 table.bytes = table.pending.reduce(0) { $0 + Self.cost(of: $1.1) }
             }
-            if table.bytes > capacityBytes {
+            if table.bytes + table.slotGrowthBytes > capacityBytes {
                 table.pending.removeAll()
+                table.pendingSlots = 0
                 table.bytes = 0
+                return
             }
             guard table.pending.count >= max(8, table.names.count / 8) else { return }
             for (label, name) in table.pending {
-                if let replaced = table.names.updateValue(name, forKey: label) {
-                    table.bytes -= Self.cost(of: replaced)
-                }
+                let slotsBefore = table.names.slots.count
+                if let replaced = table.names.set(name, for: label) { table.bytes -= Self.cost(of: replaced) }
+                table.bytes += (table.names.slots.count - slotsBefore) * Self.slotBytes
             }
             table.pending.removeAll(keepingCapacity: true)
+            table.pendingSlots = 0
         }
     }
 

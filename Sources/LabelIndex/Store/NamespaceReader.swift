@@ -16,8 +16,9 @@ public class NamespaceReader {
     @exclusivity(unchecked) var labelNameMemo: [UInt32: String] = [:]
     /// The shared names of this snapshot's label generation, taken once (one lock) and then
     /// read without locking; writers, whose names may change in the transaction, have none.
-    private lazy var sharedLabelNames: [UInt32: String] =
-        fillsSharedCaches ? store.labelNames.names(namespace: id, generation: record.labelGeneration) : [:]
+    private lazy var sharedLabelNames: LabelNameTable =
+        fillsSharedCaches
+        ? store.labelNames.names(namespace: id, generation: record.labelGeneration) : LabelNameTable()
 
     init(
         namespace: Namespace, record: NamespaceRecord, store: LabelStore, transaction: Transaction,
