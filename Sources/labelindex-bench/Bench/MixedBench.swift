@@ -15,7 +15,7 @@ struct MixedBench: Sendable {
 
     func runLabelIndex(_ store: LabelStore, as system: BenchReport.System) throws -> BenchReport.MixedResult {
         let prepared = prepared
-        let request = QueryRequest(limit: pageSize, includeCount: true, contents: .ordinals)
+        let request = QueryRequest(limit: pageSize, includeCount: true, contents: .keys)
         let readerWorkers: [ConcurrentRun.Worker] = (0..<readers).map { reader in
             {
                 var next = reader

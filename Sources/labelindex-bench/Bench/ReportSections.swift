@@ -19,7 +19,7 @@ extension BenchReport {
     var settingsNote: String {
         "\(settings.processors) processors; each latency is the median / p99 of up to \(settings.repeatCount) calls "
             + "(at most \(settings.secondsPerMeasurement) s per measurement, after 3 warm-up calls); "
-            + "a first page is \(settings.pageSize) ordinals; LabelIndex opens a read snapshot per call."
+            + "a first page is \(settings.pageSize) matches: LabelIndex returns their asset ids (keys), SQLite its rowids (ord; the asset ids would need a join), the floor its bitmap values; LabelIndex opens a read snapshot per call."
     }
 
     var sections: [ReportSection] {

@@ -20,7 +20,7 @@ struct SVGChart {
     var rendered: String {
         let (lowDecade, highDecade) = decades()
         let panels: [(String, KeyPath<BenchReport.QueryLatency, BenchReport.Latency>)] = [
-            ("Count", \.count), ("First page (\(report.settings.pageSize) ordinals)", \.firstPage),
+            ("Count", \.count), ("First page (\(report.settings.pageSize) ids)", \.firstPage),
         ]
         let height = top + Double(panels.count) * (panelHeight + labelSpace) + 10
         var parts = [
