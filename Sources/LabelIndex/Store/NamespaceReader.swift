@@ -169,14 +169,19 @@ public class NamespaceReader {
     }
 
     /// The assets at these ordinals, in the order given; ordinals without an asset are skipped.
+    /// Each record is turned into its asset as it is read; metadata, stored apart, afterwards.
     public func assets(at ordinals: [AssetOrdinal]) throws -> [Asset] {
-        var stored: [(UInt32, AssetRecord)] = []
-        stored.reserveCapacity(ordinals.count)
+        var assets: [Asset] = []
+        assets.reserveCapacity(ordinals.count)
+        var withMetadata: [Int] = []
         let epoch = record.createdAt
         try forEachRecord(at: ordinals) { ordinal, raw in
-            stored.append((ordinal, try AssetRecord(decoding: raw, epoch: epoch)))
+            let stored = try AssetRecord(decoding: raw, epoch: epoch)
+            if stored.metadata != nil { withMetadata.append(assets.count) }
+            assets.append(try makeAsset(stored, ordinal: ordinal))
         }
-        return try makeAssets(stored)
+        for index in withMetadata { assets[index].metadata = try metadata(at: assets[index].ordinal.rawValue) }
+        return assets
     }
 
     // MARK: Postings primitives (writers override these to see their buffered changes)
@@ -327,7 +332,10 @@ public class NamespaceReader {
     }
 
     func resolve(_ stored: [AssetRecord.StoredLabel]) throws -> [AssetLabel] {
-        try stored.map { AssetLabel(id: LabelID($0.id), name: try labelName($0.id), weight: $0.weight) }
+        let shared = sharedLabelNames
+        return try stored.map { label in
+            AssetLabel(id: LabelID(label.id), name: try shared[label.id] ?? labelName(label.id), weight: label.weight)
+        }
     }
 
     func labelName(_ labelID: UInt32) throws -> String {
