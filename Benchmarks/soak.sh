@@ -21,6 +21,9 @@ SAMPLE=${SAMPLE:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 ACCOUNTS=${ACCOUNTS:-4}
 PORT=${PORT:-18438}
+# How many distinct labels the appends draw from (soak-1…): new labels grow the store and
+# what is derived from it; a small number keeps the data's size fixed.
+APPEND_LABELS=${APPEND_LABELS:-20000}
 SERVE_FLAGS=${SERVE_FLAGS:-}
 
 # shellcheck source=Benchmarks/server-common.sh
@@ -70,7 +73,7 @@ request = function()
     else
         -- The loaded account's assets: the other accounts have none to label.
         headers["X-API-Key"] = keys[1]
-        local body = string.format('{"labels":["soak-%d"]}', math.random(20000))
+        local body = string.format('{"labels":["soak-%d"]}', math.random($APPEND_LABELS))
         return wrk.format("POST", "/v1/asset/" .. ids[math.random(#ids)] .. "/labels", headers, body)
     end
 end
@@ -99,7 +102,7 @@ rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt")
 labels_now=$(curl -fs -H "X-API-Key: $(head -1 "$work/keys.txt")" "http://127.0.0.1:$PORT/v1/stats" |
     grep -oE '"labels":[0-9]+' | head -1 | cut -d: -f2 || echo "?")
-echo "$ASSETS assets, wrk -t2 -c$CONNECTIONS for ${DURATION} s ($requests requests, $rps/s, ${errors:-0} non-2xx), $ACCOUNTS accounts, ${labels_now} labels at the end; serve flags: ${SERVE_FLAGS:-defaults}"
+echo "$ASSETS assets, wrk -t2 -c$CONNECTIONS for ${DURATION} s ($requests requests, $rps/s, ${errors:-0} non-2xx), $ACCOUNTS accounts, appends drawn from $APPEND_LABELS labels, ${labels_now} labels at the end; serve flags: ${SERVE_FLAGS:-defaults}"
 echo
 echo "| t (s) | RSS (MiB) | anonymous (MiB) |"
 echo "|---:|---:|---:|"
