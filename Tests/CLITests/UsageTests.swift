@@ -41,7 +41,8 @@ import Testing
     @Test func serveTakesItsCacheBudgets() throws {
         let help = try CLI.succeed(["serve", "--help"]).stdout
         #expect(help.contains("--postings-cache-mib") && help.contains("--label-name-cache-mib"), "\(help)")
-        for flag in ["--postings-cache-mib", "--label-name-cache-mib"] {
+        #expect(help.contains("--malloc-arenas"), "\(help)")
+        for flag in ["--postings-cache-mib", "--label-name-cache-mib", "--malloc-arenas"] {
             let refused = try CLI.run(["serve", flag, "-1"])
             #expect(refused.status == 64 && refused.stderr.contains(String(flag.dropFirst(2))), "\(refused.stderr)")
         }
