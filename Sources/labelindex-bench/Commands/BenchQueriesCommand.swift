@@ -88,21 +88,12 @@ struct BenchQueriesCommand: ParsableCommand {
     }
 
     private func readLines() throws -> [Line] {
-        let text: String
-        do { text = try String(contentsOfFile: queries, encoding: .utf8) } catch {
-            throw CommandFailure.badInput("cannot read \(queries): \(error.localizedDescription)")
-        }
-        var lines: [Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if content.trimmingCharacters(in: .whitespaces).isEmpty || content.hasPrefix("#") { continue }
+        let lines = try TabSeparatedLines.read(queries).map { number, content in
             guard let tab = content.firstIndex(of: "\t") else {
-                throw CommandFailure.badInput("\(queries):\(index + 1): expected ID<TAB>QUERY")
+                throw CommandFailure.badInput("\(queries):\(number): expected ID<TAB>QUERY")
             }
-            lines.append(
-                Line(
-                    number: index + 1, id: String(content[..<tab]), text: String(content[content.index(after: tab)...]))
-            )
+            return Line(
+                number: number, id: String(content[..<tab]), text: String(content[content.index(after: tab)...]))
         }
         guard !lines.isEmpty else { throw CommandFailure.badInput("\(queries) holds no queries") }
         return lines

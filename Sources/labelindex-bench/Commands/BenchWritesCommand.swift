@@ -155,23 +155,16 @@ struct BenchWritesCommand: ParsableCommand {
     }
 
     private func readPairs() throws -> [Pair] {
-        let text: String
-        do { text = try String(contentsOfFile: writes, encoding: .utf8) } catch {
-            throw CommandFailure.badInput("cannot read \(writes): \(error.localizedDescription)")
-        }
-        var pairs: [Pair] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+        let pairs = try TabSeparatedLines.read(writes).map { number, line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 3, !fields[0].isEmpty, !fields[2].isEmpty else {
-                throw CommandFailure.badInput("\(writes):\(index + 1): expected GROUP<TAB>ASSET_ID<TAB>LABEL")
+                throw CommandFailure.badInput("\(writes):\(number): expected GROUP<TAB>ASSET_ID<TAB>LABEL")
             }
             guard let key = AssetKeyArgument(argument: String(fields[1]))?.key else {
                 throw CommandFailure.badInput(
-                    "\(writes):\(index + 1): \"\(fields[1])\" is not an asset id (123 or type:id)")
+                    "\(writes):\(number): \"\(fields[1])\" is not an asset id (123 or type:id)")
             }
-            pairs.append(Pair(group: String(fields[0]), key: key, label: String(fields[2])))
+            return Pair(group: String(fields[0]), key: key, label: String(fields[2]))
         }
         guard !pairs.isEmpty else { throw CommandFailure.badInput("\(writes) holds no pairs") }
         return pairs
