@@ -103,18 +103,24 @@ let package = Package(
 
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"]),
-        .testTarget(name: "LabelIndexTests", dependencies: ["LabelIndex", "Roaring", "labelindex-crash-writer"]),
+        .testTarget(
+            name: "LabelIndexTests",
+            dependencies: ["LabelIndex", "Roaring", "LabelTestSupport", "labelindex-crash-writer"]),
         .executableTarget(name: "labelindex-crash-writer", dependencies: ["LabelIndex"], path: "Tests/CrashWriter"),
-        .testTarget(name: "LabelQueryTests", dependencies: ["LabelQuery", "LabelIndex", "Roaring"]),
+        .testTarget(
+            name: "LabelQueryTests", dependencies: ["LabelQuery", "LabelIndex", "Roaring", "LabelTestSupport"]),
         .testTarget(
             name: "LabelCommandsTests",
-            dependencies: ["LabelCommands", "LabelIndex", "LabelQuery", "LabelInterchange", "Roaring"]),
-        .testTarget(name: "LabelInterchangeTests", dependencies: ["LabelInterchange", "LabelIndex"]),
+            dependencies: [
+                "LabelCommands", "LabelIndex", "LabelQuery", "LabelInterchange", "Roaring", "LabelTestSupport",
+            ]),
+        .testTarget(
+            name: "LabelInterchangeTests", dependencies: ["LabelInterchange", "LabelIndex", "LabelTestSupport"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),
         .testTarget(
             name: "LabelServerTests",
             dependencies: [
-                "LabelServer", "LabelIndex", "LabelQuery", "LabelCommands",
+                "LabelServer", "LabelIndex", "LabelQuery", "LabelCommands", "LabelTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -125,6 +131,7 @@ let package = Package(
         .target(
             name: "LabelTestSupport",
             dependencies: [
+                "LabelIndex",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

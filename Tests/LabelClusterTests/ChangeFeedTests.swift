@@ -2,6 +2,7 @@ import Foundation
 import LabelCommands
 import LabelIndex
 import LabelServer
+import LabelTestSupport
 import Testing
 
 @testable import LabelCluster

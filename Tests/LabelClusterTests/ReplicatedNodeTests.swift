@@ -1,9 +1,9 @@
 import Foundation
-import LabelTestSupport
 import LabelCommands
 import LabelIndex
 import LabelInterchange
 import LabelServer
+import LabelTestSupport
 import Logging
 import Testing
 
@@ -208,20 +208,4 @@ extension Range where Bound == UInt32 {
         for value in self { results.append(try await body(value)) }
         return results
     }
-}
-
-/// A store in a fresh temporary directory, removed when released.
-final class TemporaryStore: @unchecked Sendable {
-    let path: String
-    let store: LabelStore
-
-    init() throws {
-        path = NSTemporaryDirectory() + "lix-node-\(UUID().uuidString)"
-        var options = LabelStore.Options()
-        options.durability = .noSync
-        options.initialMapSize = 64 << 20
-        store = try LabelStore(path: path, options: options)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LabelCommands
 import LabelIndex
 import LabelQuery
+import LabelTestSupport
 import Testing
 
 /// Random submissions over a small world (two namespaces, a dozen keys, a few label names and

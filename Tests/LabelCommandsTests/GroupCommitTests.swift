@@ -1,6 +1,7 @@
 import Foundation
 import LabelCommands
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 /// Records every commit's size, as `/metrics` would.
@@ -27,7 +28,7 @@ final class CommitLog: @unchecked Sendable {
         let fixture = try TemporaryStore()
         let log = CommitLog()
         fixture.store.configureGroupCommit(maximumBatch: 1_024) { size, _ in log.record(size) }
-        let store = fixture.store!
+        let store = fixture.store
         let holder = WriteLockHolder(store)
         let first = Task { try await store.submit(CommandSubmission([.ensureAsset("g", .id(-1))])) }
         try await store.waitForPendingSubmissions(1)
@@ -64,7 +65,7 @@ final class CommitLog: @unchecked Sendable {
         options.initialMapSize = 1 << 20
         options.maximumMapSize = 2 << 20
         let fixture = try TemporaryStore(options: options)
-        let store = fixture.store!
+        let store = fixture.store
         let holder = WriteLockHolder(store)
         let name = String(repeating: "n", count: 4_000)
         let submissions = (1...16).map { index in
@@ -161,7 +162,7 @@ final class CommitLog: @unchecked Sendable {
     /// Many clients at once: each gets its own submission's results.
     @Test func resultsGoToTheirOwnSubmitters() async throws {
         let fixture = try TemporaryStore()
-        let store = fixture.store!
+        let store = fixture.store
         let answers = try await withThrowingTaskGroup(of: (Int, [CommandResult]).self) { group in
             for index in 0..<200 {
                 group.addTask {

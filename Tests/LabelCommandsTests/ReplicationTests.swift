@@ -1,6 +1,7 @@
 import Foundation
 import LabelCommands
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 @Suite struct ReplicationTests {
@@ -10,7 +11,7 @@ import Testing
 
     @Test func entriesApplyInSequencePerPartition() throws {
         let fixture = try TemporaryStore()
-        let store = fixture.store!
+        let store = fixture.store
         #expect(try store.appliedSequences() == [:])
         let first = try #require(try store.applyLogEntry(partition: 0, sequence: 1, submissions: Self.entry("one")))
         #expect(first.count == 1)
@@ -25,7 +26,7 @@ import Testing
 
     @Test func anEntryAtOrBelowTheAppliedSequenceIsIgnored() throws {
         let fixture = try TemporaryStore()
-        let store = fixture.store!
+        let store = fixture.store
         _ = try store.applyLogEntry(partition: 2, sequence: 1, submissions: Self.entry("one"))
         _ = try store.applyLogEntry(partition: 2, sequence: 2, submissions: Self.entry("two"))
         let before = try fixture.exported()
@@ -38,7 +39,7 @@ import Testing
 
     @Test func aGapThrowsAndChangesNothing() throws {
         let fixture = try TemporaryStore()
-        let store = fixture.store!
+        let store = fixture.store
         #expect(throws: LogSequenceGap(partition: 1, applied: 0, received: 2)) {
             try store.applyLogEntry(partition: 1, sequence: 2, submissions: Self.entry("skipped"))
         }
@@ -57,7 +58,7 @@ import Testing
     /// reaches the same failure, so retrying the entry would change nothing.
     @Test func failingSubmissionsStillAdvanceTheSequence() throws {
         let fixture = try TemporaryStore()
-        let store = fixture.store!
+        let store = fixture.store
         let outcomes = try #require(
             try store.applyLogEntry(
                 partition: 0, sequence: 1,

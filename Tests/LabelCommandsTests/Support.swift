@@ -2,48 +2,9 @@ import Foundation
 import LabelCommands
 import LabelIndex
 import LabelInterchange
+import LabelTestSupport
 
-/// SplitMix64: a small deterministic generator, so a failing seed replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A store in a fresh temporary directory, removed when the value is released.
-final class TemporaryStore {
-    let path: String
-    private(set) var store: LabelStore!
-
-    init(options: LabelStore.Options = TemporaryStore.fastOptions) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("labelcommands-\(UUID().uuidString)").path
-        store = try LabelStore(path: path, options: options)
-    }
-
-    /// Tests do not need fsync; durability is the engine's own crash test.
-    static var fastOptions: LabelStore.Options {
-        var options = LabelStore.Options()
-        options.durability = .noSync
-        options.initialMapSize = 64 << 20
-        return options
-    }
-
-    /// Closes the store (the old environment goes first: LMDB wants one per file and process)
-    /// and opens the files again.
-    func reopen() throws {
-        store = nil
-        store = try LabelStore(path: path, options: TemporaryStore.fastOptions)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
+extension TemporaryStore {
     /// Every namespace exported the way `labelindex export` writes it, namespace by namespace in
     /// name order, then every application value but the applied log sequences (keys from a zero
     /// byte), which only a replica has.

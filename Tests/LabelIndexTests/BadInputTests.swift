@@ -1,4 +1,5 @@
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 /// Every rejected input is a typed error and leaves the database exactly as it was.

@@ -1,5 +1,6 @@
 import Foundation
 import LabelIndex
+import LabelTestSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 /// A child process commits numbered batches to a durable store and is killed with SIGKILL at

@@ -1,4 +1,5 @@
 import LabelIndex
+import LabelTestSupport
 import Roaring
 import Testing
 

@@ -1,4 +1,5 @@
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 /// `NameRule`, the one name rule of every layer: its word-at-a-time scan agrees with the rule

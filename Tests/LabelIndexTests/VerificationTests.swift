@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import LabelTestSupport
 import Roaring
 import Testing
 

@@ -1,4 +1,5 @@
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 /// The worked examples of api-spec.md §4.1 (PD-1…PD-11), as engine operations.

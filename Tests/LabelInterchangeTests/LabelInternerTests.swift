@@ -1,3 +1,4 @@
+import LabelTestSupport
 import Testing
 
 @testable import LabelInterchange

@@ -1,17 +1,4 @@
-/// SplitMix64: a tiny seeded generator, so property tests and benchmark files are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import LabelTestSupport
 
 /// Import files shaped like production data: 8 labels per asset drawn from a fixed vocabulary
 /// with Zipf-like frequencies (label `k` is about `1/(k+1)` as frequent as the most common one).

@@ -1,5 +1,6 @@
 import LabelIndex
 import LabelQuery
+import LabelTestSupport
 import Roaring
 import Testing
 

@@ -1,3 +1,5 @@
+import LabelTestSupport
+
 @testable import LabelQuery
 
 /// Seeded random ASTs and query texts for the property tests.

@@ -1,4 +1,5 @@
 import LabelIndex
+import LabelTestSupport
 import Testing
 
 @testable import LabelServer

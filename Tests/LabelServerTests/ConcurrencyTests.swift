@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import LabelCommands
 import LabelIndex
+import LabelTestSupport
 import Logging
 import Testing
 

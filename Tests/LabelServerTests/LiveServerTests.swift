@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LabelIndex
+import LabelTestSupport
 import Logging
 import Synchronization
 import Testing

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import LabelIndex
 import LabelQuery
+import LabelTestSupport
 import Logging
 import Synchronization
 import Testing

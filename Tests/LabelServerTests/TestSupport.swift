@@ -3,31 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LabelIndex
+import LabelTestSupport
 import Logging
 import Testing
 
 @testable import LabelServer
-
-/// A store in a fresh temporary directory, removed when released.
-final class TemporaryStore: @unchecked Sendable {
-    let path: String
-    let store: LabelStore
-
-    init(options: LabelStore.Options = TemporaryStore.fastOptions) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("labelserver-\(UUID().uuidString)").path
-        store = try LabelStore(path: path, options: options)
-    }
-
-    /// Tests do not need fsync; the benchmark and the durability of group commit use `.durable`.
-    static var fastOptions: LabelStore.Options {
-        var options = LabelStore.Options()
-        options.durability = .noSync
-        options.initialMapSize = 64 << 20
-        return options
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A reply, with its body parsed as JSON on demand.
 struct Reply: Sendable {
