@@ -13,9 +13,9 @@ final class ServerRuntime: Sendable {
     /// Where handlers send their write commands: `ServerConfiguration.writePath`, else the
     /// store's own group commit.
     let writePath: any WritePath
-    let reads: ReadPool
+    let reads: WorkerPool
     /// The expensive-query lane (`QueryCostLimits`).
-    let expensiveReads: ReadPool
+    let expensiveReads: WorkerPool
     let keys: KeyVerifier
     let jobs: JobRunner
     let metrics: ServerMetrics
@@ -31,9 +31,9 @@ final class ServerRuntime: Sendable {
             maximumBatch: configuration.maximumWriteBatch,
             onCommit: { size, seconds in metrics.recordCommit(batchSize: size, seconds: seconds) })
         self.writePath = configuration.writePath ?? LocalWritePath(store: store)
-        self.reads = ReadPool(threads: configuration.readThreads)
+        self.reads = WorkerPool(threads: configuration.readThreads)
         let cost = configuration.limits.queryCost
-        self.expensiveReads = ReadPool(
+        self.expensiveReads = WorkerPool(
             threads: cost.expensiveThreads, name: "lix-expensive", perTenant: cost.expensivePerAccount)
         self.jobs = JobRunner(
             writePath: writePath, chunkSize: configuration.jobChunkSize, logger: logger, metrics: metrics)

@@ -64,7 +64,9 @@ extension ReplicatedNodeTests {
             var changes: [AppliedChange] = []
             for try await change in feed {
                 // The feed speaks only of what this node holds already.
-                let labels = try reader.store.read { try $0.namespace(namespace)?.labels(of: .id(1))?.map(\.name) }
+                let labels = try await reader.store.read {
+                    try $0.namespace(namespace)?.labels(of: .id(1))?.map(\.name)
+                }
                 changes.append(change)
                 if changes.count == 3 { return (changes, labels) }
             }

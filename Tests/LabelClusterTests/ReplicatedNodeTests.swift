@@ -75,7 +75,8 @@ struct ReplicatedNodeTests {
                             _ = try await node.submit(submission)
                             // Read-your-write: the asset the submission names exists on this node now.
                             if case .upsertAsset(let namespace, let key, _, _) = submission.commands[0] {
-                                #expect(try node.store.read { try $0.namespace(namespace)?.contains(key) } == true)
+                                #expect(
+                                    try await node.store.read { try $0.namespace(namespace)?.contains(key) } == true)
                             }
                         } catch let failure as CommandFailure {
                             // Labelling an asset that does not exist yet: the submission's own failure.
@@ -146,7 +147,7 @@ struct ReplicatedNodeTests {
             try await node.submit(CommandSubmission([.ensureAsset("acme/default", .id(1))], timestamp: 1))
         }
         #expect(error?.message.contains("Idempotency-Key") == true, "\(String(describing: error))")
-        #expect(try store.store.read { try $0.namespace("acme/default") } == nil)
+        #expect(try await store.store.read { try $0.namespace("acme/default") == nil })
         await node.stop()
     }
 

@@ -212,7 +212,7 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
                 ], timestamp: time))
 
         let direct = try TemporaryStore()
-        try direct.store.write { writer in
+        try await direct.store.write { writer in
             writer.timestamp = time
             let ns = try writer.namespace("ns")
             let parent = try ns.createLabel(NewLabel(name: "parent", color: LabelColor(rgb: 0x123456), weight: 2))
@@ -235,7 +235,7 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
         #expect(try viaCommands.exported() == direct.exported())
         #expect(try viaCommands.identities() == direct.identities())
         #expect(try viaCommands.verifyClean())
-        let label = try #require(try direct.store.read { try $0.namespace("ns")?.label(LabelID(1)) })
+        let label = try #require(try await direct.store.read { try $0.namespace("ns")?.label(LabelID(1)) })
         #expect(results.count == 13)
         guard results.count == 13 else { return }
         #expect(results[0] == .label(Label(label, assetCount: 0), siblingPosition: 0))
@@ -279,7 +279,7 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
                 CommandSubmission([.updateLabel("t", LabelID(1), LabelUpdate(name: "x2"))], timestamp: renamed)
             ])
         let (one, two, x, y) = try #require(
-            try fixture.store.read { snapshot -> (Asset?, Asset?, Label?, Label?)? in
+            try await fixture.store.read { snapshot -> (Asset?, Asset?, Label?, Label?)? in
                 guard let reader = try snapshot.namespace("t") else { return nil }
                 return (
                     try reader.asset(.id(1)), try reader.asset(.id(2)), try reader.label(LabelID(1)),
@@ -311,7 +311,7 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
         }
         #expect(failure?.index == 2)
         #expect(failure?.error == .assetNotFound(.id(99)))
-        #expect(try fixture.store.read { try $0.namespaces() } == [])
+        #expect(try await fixture.store.read { try $0.namespaces() } == [])
         let results = try await fixture.store.submit(
             CommandSubmission([.createLabel("u", NewLabel(name: "made"))], timestamp: 2))
         guard case .label(let label, _) = results.first else {
@@ -335,7 +335,7 @@ func outcomeText(_ outcome: Result<[CommandResult], any Error>) -> String {
             #expect(failure.index == 0)
             #expect(failure.underlying is QueryError, "\(failure.underlying)")
         }
-        #expect(try fixture.store.read { try $0.namespace("q")?.labelCount } == 0)
+        #expect(try await fixture.store.read { try $0.namespace("q")?.labelCount } == 0)
     }
 }
 

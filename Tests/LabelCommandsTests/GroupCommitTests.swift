@@ -55,7 +55,7 @@ final class CommitLog: @unchecked Sendable {
         #expect(statistics.submissions == 41)
         #expect(statistics.failedSubmissions == 0)
         #expect(statistics.pending == 0 && statistics.committing == 0)
-        #expect(try fixture.store.read { try $0.namespace("g")?.assetCount } == 41)
+        #expect(try await fixture.store.read { try $0.namespace("g")?.assetCount } == 41)
     }
 
     /// A group whose commit fails (the map may not grow past its limit because of one large
@@ -88,7 +88,7 @@ final class CommitLog: @unchecked Sendable {
         }
         #expect(failed == [8])
         #expect(store.groupCommitStatistics.failedCommits >= 2, "the group and the halves that held submission 8")
-        #expect(try store.read { try $0.namespace("n")?.assetCount } == 15)
+        #expect(try await store.read { try $0.namespace("n")?.assetCount } == 15)
     }
 
     /// `maximumBatch` caps a transaction: 10 queued submissions with a cap of 4 commit as 4+4+2.
@@ -144,7 +144,7 @@ final class CommitLog: @unchecked Sendable {
         #expect(try outcomes[5].get() == [.upserted(.created(AssetOrdinal(0)))])
         #expect(engineFailure(outcomes[6])?.error == .labelNotFound(LabelID(77)))
 
-        let state = try fixture.store.read { snapshot -> ([String], Bool, [String]?) in
+        let state = try await fixture.store.read { snapshot -> ([String], Bool, [String]?) in
             let reader = try #require(try snapshot.namespace("f"))
             return (
                 try reader.labels().map(\.name), try reader.contains(.id(1)), try reader.labels(of: .id(2))?.map(\.name)
@@ -186,7 +186,7 @@ final class CommitLog: @unchecked Sendable {
                 continue
             }
             #expect(label.name == "label-\(index)")
-            let stored = try store.read { try $0.namespace("r")?.asset(at: ordinal) }
+            let stored = try await store.read { try $0.namespace("r")?.asset(at: ordinal) }
             #expect(stored?.key == .id(Int64(index)))
             ordinals.insert(ordinal)
         }
@@ -214,7 +214,7 @@ final class CommitLog: @unchecked Sendable {
         for task in tasks { if case .failure = await task.result { failures += 1 } }
         #expect(failures == 1)
         #expect(log.batchSizes == [1, 1, 1])
-        #expect(try fixture.store.read { try $0.namespace("w")?.assetCount } == 3)
+        #expect(try await fixture.store.read { try $0.namespace("w")?.assetCount } == 3)
         #expect(throws: ReplicationUnsupported.self) {
             try fixture.store.applyLogEntry(partition: 0, sequence: 1, submissions: [])
         }

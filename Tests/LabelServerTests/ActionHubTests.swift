@@ -63,7 +63,7 @@ import Testing
                 .post, "/assets", headers: auth, json: #"{"assets":[{"asset_id":"a","labels":["ok",3,{"x":1}]}]}"#)
             #expect(reply.status == 422)
             #expect(locations(reply) == [["body", "assets", 0, "labels", 1]])
-            #expect(try server.store.read { try $0.namespace("acme/program/p")?.assetCount } == nil)
+            #expect(try await server.store.read { try $0.namespace("acme/program/p")?.assetCount } == nil)
         }
     }
 

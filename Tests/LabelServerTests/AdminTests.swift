@@ -62,11 +62,11 @@ import Testing
             id: BulkJob.newID(), account: "acme", scope: "default", operation: "append", labels: ["x"],
             status: .running, matched: 10,
             processed: 4, changed: 4, createdAt: 0)
-        try temporary.store.write { try job.store(in: $0) }
+        try await temporary.store.write { try job.store(in: $0) }
         let server = try LabelServer.makeServer(
             store: temporary.store, configuration: .testing(), logger: .init(label: "test"))
         await server.runtime.shutdown()
-        let stored = try temporary.store.read { try BulkJob.load(id: job.id, from: $0) }
+        let stored = try await temporary.store.read { try BulkJob.load(id: job.id, from: $0) }
         #expect(stored?.status == .interrupted)
         #expect(stored?.error?.contains("4 of 10") == true)
     }

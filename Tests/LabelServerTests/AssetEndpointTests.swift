@@ -64,7 +64,7 @@ import Testing
             let reply = try await server.send(.put, "/v1/assets/1", headers: headers, json: metadata)
             #expect(reply.status == 400)
             #expect(reply["field"] == "metadata")
-            #expect(try server.store.read { try $0.namespace("acme/default") } == nil)
+            #expect(try await server.store.read { try $0.namespace("acme/default") == nil })
         }
     }
 
@@ -99,7 +99,7 @@ import Testing
             #expect(reply.status == 200, "\(reply.text)")
             #expect(reply["created"]?.int == 10)
             #expect(server.store.groupCommitStatistics.commits - before == 4)
-            #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == 10)
+            #expect(try await server.store.read { try $0.namespace("acme/default")?.assetCount } == 10)
         }
     }
 
@@ -118,7 +118,7 @@ import Testing
             let applied = try #require(reply["applied"]?.int, "\(reply.status) \(reply.text)")
             #expect(applied > 0 && applied < 1_000 && applied.isMultiple(of: 100), "\(reply.text)")
             #expect(try #require(reply["record"]?.int) >= applied)
-            #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == applied)
+            #expect(try await server.store.read { try $0.namespace("acme/default")?.assetCount } == applied)
         }
     }
 
@@ -139,7 +139,7 @@ import Testing
             #expect(reply["field"] == "[0].id")
             reply = try await server.send(.post, "/v1/assets", headers: headers, json: #"{"records":[]}"#)
             #expect(reply["field"] == "records")
-            #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == nil)
+            #expect(try await server.store.read { try $0.namespace("acme/default")?.assetCount } == nil)
         }
     }
 }

@@ -35,7 +35,7 @@ import Testing
     @Test func keysAreStoredAsHashes() async throws {
         try await withServer { server in
             let created = try APIKeyStore(store: server.store).create(account: "acme", scopes: nil, note: nil)
-            let stored = try server.store.read {
+            let stored = try await server.store.read {
                 try $0.applicationEntries(withPrefix: Array("labelserver/apikey/".utf8))
             }
             #expect(stored.count == 1)

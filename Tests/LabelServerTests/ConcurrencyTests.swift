@@ -46,7 +46,7 @@ import Testing
             #expect(requests == clients * writesPerClient)
             #expect(commits < requests, "group commit shares commits: \(commits) commits for \(requests) requests")
             #expect(after.largestBatch > 1)
-            #expect(try server.store.read { try $0.verify() }.isClean)
+            #expect(try await server.store.read { try $0.verify() }.isClean)
             for client in 0..<clients {
                 let expected = (0..<writesPerClient).map { "c\(client)-w\($0)" }
                 #expect(try server.labels(of: .id(Int64(client)), in: "acme/default") == expected)

@@ -86,7 +86,7 @@ import Testing
             reply = try await server.send(.get, "/API/label/\(cid)/resources", headers: auth)
             #expect(reply["content"] == [])
             let formKey = AssetKey.typed(type: "form", id: "251464995493876")
-            #expect(try server.store.read { try $0.namespace("acme/default")?.contains(formKey) } == true)
+            #expect(try await server.store.read { try $0.namespace("acme/default")?.contains(formKey) } == true)
 
             // SP-10 cascade delete
             reply = try await server.send(.delete, "/API/label/\(lid)", headers: auth)

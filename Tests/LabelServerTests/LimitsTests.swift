@@ -83,7 +83,7 @@ import Testing
             #expect(reply.status == 400)
             #expect(reply["field"] == "labels")
             #expect(try server.labels(of: .id(1), in: "acme/default") == [])
-            #expect(try server.store.read { try $0.namespace("acme/default")?.labelCount } == 0)
+            #expect(try await server.store.read { try $0.namespace("acme/default")?.labelCount } == 0)
         }
     }
 
@@ -163,8 +163,8 @@ import Testing
                 json: #"{"assets":[{"asset_id":"a"},{"asset_id":"b"},{"asset_id":"c"}]}"#)
             #expect(reply.status == 422)
             #expect(reply["detail"]?.arrayValue?.first?["loc"] == ["body", "assets"])
-            #expect(try server.store.read { try $0.namespace("acme/default")?.assetCount } == 0)
-            #expect(try server.store.read { try $0.namespace("acme/program/p") } == nil)
+            #expect(try await server.store.read { try $0.namespace("acme/default")?.assetCount } == 0)
+            #expect(try await server.store.read { try $0.namespace("acme/program/p") == nil })
         }
     }
 }

@@ -48,7 +48,10 @@ import Testing
         }
         server.cancel()
         _ = await server.result
-        #expect(try store.read { try $0.namespace("acme/default")?.labels(of: .id(7))?.map(\.name) } == ["on-the-wire"])
+        #expect(
+            try await store.read { try $0.namespace("acme/default")?.labels(of: .id(7))?.map(\.name) } == [
+                "on-the-wire"
+            ])
     }
 
     /// The same application through HummingbirdTesting's live framework (a real socket).

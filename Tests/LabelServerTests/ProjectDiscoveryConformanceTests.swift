@@ -95,7 +95,7 @@ import Testing
             #expect(reply.status == 200)
             #expect(reply["asset_count"] == 3)
             #expect(reply["async"] == false)
-            let carriers = try server.store.read { snapshot in
+            let carriers = try await server.store.read { snapshot in
                 try snapshot.namespace("acme/default").flatMap { reader in
                     try reader.labelID(named: "test1").map { try reader.cardinality(of: .label($0)) }
                 }

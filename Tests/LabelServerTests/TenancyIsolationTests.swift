@@ -131,7 +131,7 @@ import Testing
             #expect(tried == Set(Self.calls.keys), "every route was tried")
             #expect(try dump(server.store, account: "victim") == before, "the victim's data is unchanged")
             // The other account's writes landed in its own namespaces.
-            #expect(try server.store.read { try $0.namespaces().map(\.name) }.contains("attacker/team/t"))
+            #expect(try await server.store.read { try $0.namespaces().map(\.name) }.contains("attacker/team/t"))
         }
     }
 

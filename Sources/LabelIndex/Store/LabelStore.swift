@@ -35,6 +35,8 @@ public final class LabelStore: Sendable {
     let schema: Schema
     let caches: PostingsCaches?
     let labelNames: LabelNameCache
+    /// The threads behind the async `read` and `write`.
+    let asyncThreads: AsyncThreads
     /// Per-store state of layers above the engine (the group commit of `LabelCommands`), made on
     /// first use and released with the store.
     package let attachment = StoreAttachment()
@@ -64,6 +66,7 @@ public final class LabelStore: Sendable {
         self.schema = try Self.mapStorageErrors(writingTo: path) { try environment.write { try Schema.open(in: $0) } }
         self.caches = options.postingsCacheBytes > 0 ? PostingsCaches(capacity: options.postingsCacheBytes) : nil
         self.labelNames = LabelNameCache(capacityBytes: max(0, options.labelNameCacheBytes))
+        self.asyncThreads = AsyncThreads(readers: options.asyncReadThreads)
     }
 
     /// Runs `body` on a consistent snapshot of the whole store.

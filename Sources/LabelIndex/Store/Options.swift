@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 
 /// How commits reach the disk; see the cases for what each risks. (Defined by the LMDB
@@ -34,6 +35,8 @@ extension LabelStore {
         /// Memory for label names (id → name) shared by all readers, across every namespace;
         /// each name counts its UTF-8 bytes plus 48. 0 disables the cache.
         public var labelNameCacheBytes: Int = 32 << 20
+        /// Threads that run the async `LabelStore.read` (started on its first call).
+        public var asyncReadThreads: Int = ProcessInfo.processInfo.activeProcessorCount
         /// Number of ordinals a namespace hands out before recycling freed ones. Lowered only
         /// by tests, to reach the recycling path.
         var ordinalCapacity: UInt64 = UInt64(UInt32.max)

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Dedicated threads for blocking engine reads, so LMDB page faults and long queries never
-/// stall the NIO event loops. Each job runs on an MVCC snapshot and never waits for the writer.
+/// Dedicated threads for blocking engine work, so LMDB page faults, long queries and the writer's
+/// lock never stall the Swift concurrency pool or an event loop: the store's async `read` and
+/// `write` run on them, and the server's read lanes are such pools.
 ///
 /// Jobs are queued per tenant (the calling account) and the threads take them round robin over
 /// the tenants with work waiting, so one account's burst waits behind itself, not in front of
 /// everybody; at most `perTenant` jobs of one tenant run at once (the expensive-query lane sets
 /// it to keep one account from holding every thread of that lane).
-final class ReadPool: @unchecked Sendable {
+package final class WorkerPool: @unchecked Sendable {
     private struct Job {
         var tenant: String
         var body: @Sendable () -> Void
@@ -44,7 +45,7 @@ final class ReadPool: @unchecked Sendable {
     private var running = 0
 
     /// `threads` threads named `<name>-0`, `<name>-1`…
-    init(threads: Int, name: String = "lix-reader", perTenant: Int = .max) {
+    package init(threads: Int, name: String = "lix-reader", perTenant: Int = .max) {
         self.perTenant = max(1, perTenant)
         running = max(1, threads)
         for index in 0..<running {
@@ -57,7 +58,7 @@ final class ReadPool: @unchecked Sendable {
     }
 
     /// Runs `body` on a pool thread, in `tenant`'s turn, and returns its result.
-    func run<T: Sendable>(tenant: String = "", _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(tenant: String = "", _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             submit(Job(tenant: tenant) { continuation.resume(with: Result(catching: body)) })
         }
@@ -78,12 +79,21 @@ final class ReadPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Finishes the queued jobs, then stops the threads.
-    func shutdown() {
+    /// Finishes the queued jobs, then stops the threads, and returns when they have stopped.
+    package func shutdown() {
         condition.lock()
         stopping = true
         condition.broadcast()
         while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Lets the threads stop once the queued jobs are done, without waiting for them (callable
+    /// from a pool thread). Nothing may be submitted afterwards.
+    package func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
         condition.unlock()
     }
 
