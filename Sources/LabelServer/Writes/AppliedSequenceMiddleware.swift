@@ -19,18 +19,20 @@ struct AppliedSequenceMiddleware: RouterMiddleware {
     let writePath: any WritePath
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response: Response
         do {
             try await waitForMinimumSequences(request)
             let scope = try IdempotencyScope(request.headers[Self.idempotencyHeader])
             response = try await IdempotencyScope.$current.withValue(scope) { try await next(request, context) }
         } catch let error as InputError {
-            response = Self.errorResponse(error, family: RouteFamily(endpointPath: context.endpointPath), logger: logger)
+            let family = RouteFamily(endpointPath: context.endpointPath)
+            response = Self.errorResponse(error, family: family, logger: logger)
         } catch let error as ReplicaBehind {
-            response = Self.errorResponse(error, family: RouteFamily(endpointPath: context.endpointPath), logger: logger)
+            let family = RouteFamily(endpointPath: context.endpointPath)
+            response = Self.errorResponse(error, family: family, logger: logger)
         }
         if let applied = writePath.appliedSequenceHeader(for: nil) { response.headers[Self.header] = applied }
         return response
@@ -67,8 +69,8 @@ struct AppliedSequenceMiddleware: RouterMiddleware {
             guard parts.count == 2, let partition = UInt32(parts[0]), let sequence = UInt64(parts[1]),
                 positions.count < 256
             else {
-                throw InputError(
-                    .query("min_seq"), .invalidValue("must be partition:sequence pairs, comma-separated, e.g. 0:120,3:7"))
+                let expected = "must be partition:sequence pairs, comma-separated, e.g. 0:120,3:7"
+                throw InputError(.query("min_seq"), .invalidValue(expected))
             }
             positions.append((partition, sequence))
         }
@@ -96,10 +98,10 @@ final class IdempotencyScope: Sendable {
     /// `nil` without a key; a key must be 1 to 128 printable ASCII characters.
     convenience init?(_ header: String?) throws(InputError) {
         guard let header else { return nil }
-        guard (1...Self.maximumLength).contains(header.utf8.count), header.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
-        else {
-            throw InputError(
-                .header("Idempotency-Key"), .invalidValue("must be 1 to \(Self.maximumLength) printable ASCII characters"))
+        let printable = header.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+        guard (1...Self.maximumLength).contains(header.utf8.count), printable else {
+            let expected = "must be 1 to \(Self.maximumLength) printable ASCII characters"
+            throw InputError(.header("Idempotency-Key"), .invalidValue(expected))
         }
         self.init(key: header)
     }
