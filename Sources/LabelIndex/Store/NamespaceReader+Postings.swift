@@ -6,7 +6,7 @@ extension NamespaceReader {
     /// shared cache holds the whole list at this list's version, every chunk is already in
     /// memory; otherwise chunks are read lazily, one block at a time, until `load()` asks for
     /// all of them.
-    public func postingsList(_ list: PostingList) throws -> PostingsList {
+    package func postingsList(_ list: PostingList) throws -> PostingsList {
         guard fillsSharedCaches else {
             return PostingsList(
                 reader: self, list: list, count: try count(of: list.rawValue), version: 0, complete: nil)
@@ -24,7 +24,7 @@ extension NamespaceReader {
 
     /// The chunk of `list` for ordinals `block << 16 ..< (block + 1) << 16`, or `nil` when it
     /// holds none of them. The bitmap contains full ordinals.
-    public func chunk(of list: PostingList, block: UInt16) throws -> RoaringBitmap? {
+    package func chunk(of list: PostingList, block: UInt16) throws -> RoaringBitmap? {
         try chunk(list: list.rawValue, block: block)
     }
 
@@ -38,14 +38,14 @@ extension NamespaceReader {
 
     /// A forward-only reader of `list`'s chunks in block order, with seeking; what the query
     /// executor streams so that a first page decodes only the first chunks.
-    public func postingsStream(of list: PostingList) throws -> PostingsStream {
+    package func postingsStream(of list: PostingList) throws -> PostingsStream {
         try prepareForStreaming()
         return PostingsStream(
             reader: self, list: list.rawValue, cursor: try transaction.makeCursor(on: schema.postings))
     }
 
     /// The blocks in which `list` has members, ascending: a scan of keys, nothing is decoded.
-    public func blocks(of list: PostingList) throws -> [UInt16] {
+    package func blocks(of list: PostingList) throws -> [UInt16] {
         try prepareForStreaming()
         var blocks: [UInt16] = []
         try transaction.withCursor(on: schema.postings) { cursor in
@@ -67,7 +67,7 @@ extension NamespaceReader {
     }
 
     /// One past the highest block that can hold an ordinal of this namespace.
-    public var blockLimit: Int {
+    package var blockLimit: Int {
         let highest = Swift.min(record.nextOrdinal, store.options.ordinalCapacity)
         return highest == 0 ? 0 : Int((highest - 1) >> 16) + 1
     }
@@ -108,7 +108,7 @@ extension NamespaceReader {
 }
 
 /// Reads one postings list chunk by chunk, in block order. Valid inside its transaction.
-public final class PostingsStream {
+package final class PostingsStream {
     let reader: NamespaceReader
     let list: UInt32
     let cursor: Cursor
@@ -123,12 +123,12 @@ public final class PostingsStream {
     }
 
     /// The first chunk whose block is ≥ `block`.
-    public func chunk(atOrAfter block: UInt16) throws -> (block: UInt16, bitmap: RoaringBitmap)? {
+    package func chunk(atOrAfter block: UInt16) throws -> (block: UInt16, bitmap: RoaringBitmap)? {
         try Keys.chunk(reader.id, list, block).withUnsafeBytes { key in try read(.setRange(key)) }
     }
 
     /// The chunk after the last one returned (the first one when none was).
-    public func next() throws -> (block: UInt16, bitmap: RoaringBitmap)? {
+    package func next() throws -> (block: UInt16, bitmap: RoaringBitmap)? {
         switch position {
         case .start: try chunk(atOrAfter: 0)
         case .onChunk: try read(.next)
@@ -154,10 +154,10 @@ public final class PostingsStream {
 }
 
 /// One postings list inside one transaction (see `NamespaceReader.postingsList(_:)`).
-public final class PostingsList {
-    public let list: PostingList
+package final class PostingsList {
+    package let list: PostingList
     /// Exact cardinality, from the list's counter.
-    public let count: Int
+    package let count: Int
     let version: UInt64
     let reader: NamespaceReader
     private var complete: CompleteList?
@@ -176,10 +176,10 @@ public final class PostingsList {
     }
 
     /// Whether every chunk is in memory, so `chunk(_:)` needs no lookup.
-    public var isLoaded: Bool { complete != nil }
+    package var isLoaded: Bool { complete != nil }
 
     /// The list's members in `block`, or `nil` when it has none there.
-    public func chunk(_ block: UInt16) throws -> RoaringBitmap? {
+    package func chunk(_ block: UInt16) throws -> RoaringBitmap? {
         if let complete { return complete.chunk(block) }
         if count == 0 { return nil }
         if cursorBlock == block, let cursor {
@@ -191,7 +191,7 @@ public final class PostingsList {
     }
 
     /// The first block ≥ `block` where the list has members: a seek, nothing decoded.
-    public func nextBlock(atOrAfter block: UInt16) throws -> UInt16? {
+    package func nextBlock(atOrAfter block: UInt16) throws -> UInt16? {
         if let complete { return complete.nextBlock(atOrAfter: block) }
         if count == 0 { return nil }
         if let cursorBlock, cursorBlock == block { return block }
@@ -213,7 +213,7 @@ public final class PostingsList {
     }
 
     /// The blocks where the list has members, ascending (a key scan when not loaded).
-    public func blocks() throws -> [UInt16] {
+    package func blocks() throws -> [UInt16] {
         if let complete { return complete.blocks }
         if count == 0 { return [] }
         if let knownBlocks { return knownBlocks }
@@ -225,7 +225,7 @@ public final class PostingsList {
     /// Decodes every chunk now (each through the chunk cache, so chunks unchanged since an
     /// earlier version are not decoded again) and shares the complete list with later
     /// snapshots for as long as the list does not change.
-    public func load() throws {
+    package func load() throws {
         guard complete == nil else { return }
         var blocks: [UInt16] = []
         var chunks: [RoaringBitmap] = []
