@@ -14,6 +14,7 @@ import PackageDescription
 //   labelindex               the command-line tool (links no SQLite)
 //   LabelBench               benchmark workloads, SQLite baseline, in-memory floor
 //   labelindex-bench         the benchmark suite (not a product; `swift run labelindex-bench`)
+//   LabelTestSupport         what the test targets share (Tests/Support)
 // The embeddable product (LabelIndex + LabelQuery + LabelCommands) pulls in no server or benchmark package.
 let package = Package(
     name: "LabelIndex",
