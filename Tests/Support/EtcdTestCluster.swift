@@ -59,12 +59,25 @@ public struct EtcdTestCluster: Sendable {
 
     private static func start(slot: Int) throws(TestClusterError) -> EtcdTestCluster {
         let directory = NSTemporaryDirectory() + "lix-etcd-\(getpid())-\(slot)"
-        // Ports of their own, so two test processes (or a running .ci cluster) never meet.
-        let base = 30_000 + Int(getpid() % 700) * 40 + slot * 20
-        let status = runScript(["start", directory], environment: ["ETCD_TEST_PORT_BASE": String(base)])
+        var status: Int32 = 0
+        for attempt in 0..<4 {
+            let base = portBase(slot: slot, attempt: attempt)
+            status = runScript(["start", directory], environment: ["ETCD_TEST_PORT_BASE": String(base)])
+            // 2: a port was taken by some other process; the next attempt moves.
+            guard status == 2 else { break }
+        }
         guard status == 0 else { throw TestClusterError(message: "scripts/etcd-test-cluster start failed (\(status))") }
         registerForExit(directory)
         return try load(directory)
+    }
+
+    /// Ports of their own (clients base+1…3, peers base+11…13), so two test processes or the
+    /// .ci cluster (23791…23803) never meet; below Linux's ephemeral range (32768–60999), where
+    /// any outgoing connection may hold a port.
+    static func portBase(slot: Int, attempt: Int) -> Int {
+        let base = 10_000 + Int(getpid() % 100) * 200 + (slot % 8) * 20 + attempt * 5_000
+        let wrapped = 10_000 + (base - 10_000) % 22_000
+        return (23_770...23_820).contains(wrapped + 13) || (23_770...23_820).contains(wrapped) ? wrapped + 60 : wrapped
     }
 
     private static let toStop = Mutex<[String]>([])
