@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "LabelTestSupport",
             dependencies: [
-                "LabelIndex",
+                "LabelIndex", "LabelBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -2,8 +2,9 @@
 /// well-mixed state for `Xoshiro256StarStar`.
 ///
 /// Implemented here rather than taken from the standard library so that a seed produces the
-/// same stream on every platform and every Swift version.
-public struct SplitMix64: Sendable {
+/// same stream on every platform and every Swift version; the tests draw their seeded random
+/// cases from it too (`SeededGenerator`).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose first output is derived from `seed`.
