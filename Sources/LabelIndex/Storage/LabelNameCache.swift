@@ -40,8 +40,9 @@ struct LabelNameTable: Sendable {
 /// that readers hold is copied once per batch, not once per name.
 ///
 /// All tables together stay within `capacityBytes` (`LabelStore.Options.labelNameCacheBytes`),
-/// pending or published, counted as each name's UTF-8 bytes plus `entryOverheadBytes`: a name
-/// that does not fit drops the least recently read other tables first, then its own table's.
+/// pending or published, counted as each name's UTF-8 bytes plus `entryOverheadBytes` and each
+/// table's slots: a name that does not fit drops the least recently read other tables first;
+/// when its own table alone fills the budget, the name is not cached.
 final class LabelNameCache: Sendable {
     private struct Table {
         var generation: UInt64
@@ -104,20 +105,16 @@ final class LabelNameCache: Sendable {
             }
             if table.generation > generation { return }
             if table.generation < generation { table = Table(generation: generation, lastRead: table.lastRead) }
+            // What the table holds once this name is published: its bytes and its slots.
+            let slots = Swift.max(table.pendingSlots, Int(label) + 1)
+            let needed = table.bytes + cost + Swift.max(0, slots - table.names.slots.count) * Self.slotBytes
+            evict(&state, toFit: needed)
+            // A namespace whose own names fill the budget keeps what it has and caches no more
+            // (dropping and refilling it would re-read every name, batch after batch).
+            guard needed <= capacityBytes else { return }
             table.pending.append((label, name))
-            table.pendingSlots = Swift.max(table.pendingSlots, Int(label) + 1)
+            table.pendingSlots = slots
             table.bytes += cost
-            evict(&state, toFit: table.bytes + table.slotGrowthBytes)
-            if table.bytes + table.slotGrowthBytes > capacityBytes {
-                table.names.removeAll()
-                table.bytes = table.pending.reduce(0) { $0 + Self.cost(of: $1.1) }
-            }
-            if table.bytes + table.slotGrowthBytes > capacityBytes {
-                table.pending.removeAll()
-                table.pendingSlots = 0
-                table.bytes = 0
-                return
-            }
             guard table.pending.count >= max(8, table.names.count / 8) else { return }
             for (label, name) in table.pending {
                 let slotsBefore = table.names.slots.count
