@@ -126,13 +126,16 @@ final class LabelNameCache: Sendable {
         }
     }
 
-    /// Drops other namespaces' tables, least recently read first, until `incoming` more bytes fit.
+    /// Drops other namespaces' tables, least recently read first, until `incoming` more bytes fit
+    /// with an eighth of the budget to spare, so that a full cache sorts its tables once per
+    /// eighth of the budget inserted, not once per name.
     private func evict(_ state: inout State, toFit incoming: Int) {
         guard state.bytes + incoming > capacityBytes else { return }
+        let target = capacityBytes - capacityBytes / 8
         for (namespace, table) in state.tables.sorted(by: { $0.value.lastRead < $1.value.lastRead }) {
             state.tables[namespace] = nil
             state.bytes -= table.bytes
-            if state.bytes + incoming <= capacityBytes { return }
+            if state.bytes + incoming <= target { return }
         }
     }
 }

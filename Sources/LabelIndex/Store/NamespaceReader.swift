@@ -150,35 +150,30 @@ public class NamespaceReader {
         guard limit > 0 else { return [] }
         let start = ordinal.map { UInt64($0.rawValue) + 1 } ?? 0
         guard start <= UInt64(UInt32.max) else { return [] }
-        var stored: [(UInt32, AssetRecord)] = []
-        try forEachRecord(from: UInt32(start)) { ordinal, raw in
-            stored.append((ordinal, try AssetRecord(decoding: raw, epoch: record.createdAt)))
-            return stored.count < limit
-        }
-        return try makeAssets(stored)
-    }
-
-    /// Assets from records decoded in one pass over the records; their metadata, stored apart,
-    /// is read afterwards.
-    private func makeAssets(_ stored: [(UInt32, AssetRecord)]) throws -> [Asset] {
-        try stored.map { ordinal, record in
-            var record = record
-            if record.metadata != nil { record.metadata = try metadata(at: ordinal) }
-            return try makeAsset(record, ordinal: ordinal)
+        return try readAssets(reserving: Swift.min(limit, 1_024)) { add in
+            try forEachRecord(from: UInt32(start)) { try add($0, $1) < limit }
         }
     }
 
     /// The assets at these ordinals, in the order given; ordinals without an asset are skipped.
-    /// Each record is turned into its asset as it is read; metadata, stored apart, afterwards.
     public func assets(at ordinals: [AssetOrdinal]) throws -> [Asset] {
+        try readAssets(reserving: ordinals.count) { add in try forEachRecord(at: ordinals) { _ = try add($0, $1) } }
+    }
+
+    /// The assets of the records `visit` passes to its `add` (which returns how many there are
+    /// so far): each record becomes its asset as it is read; metadata, stored apart, afterwards.
+    private func readAssets(
+        reserving capacity: Int, _ visit: (_ add: (UInt32, UnsafeRawBufferPointer) throws -> Int) throws -> Void
+    ) throws -> [Asset] {
         var assets: [Asset] = []
-        assets.reserveCapacity(ordinals.count)
+        assets.reserveCapacity(capacity)
         var withMetadata: [Int] = []
         let epoch = record.createdAt
-        try forEachRecord(at: ordinals) { ordinal, raw in
+        try visit { ordinal, raw in
             let stored = try AssetRecord(decoding: raw, epoch: epoch)
             if stored.metadata != nil { withMetadata.append(assets.count) }
             assets.append(try makeAsset(stored, ordinal: ordinal))
+            return assets.count
         }
         for index in withMetadata { assets[index].metadata = try metadata(at: assets[index].ordinal.rawValue) }
         return assets

@@ -259,13 +259,8 @@ private struct NamespaceVerifier {
 
     /// The key of the asset at `ordinal`, from the decoded records.
     func key(at ordinal: UInt32) -> AssetKey? {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle].ordinal < ordinal { low = middle + 1 } else { high = middle }
-        }
-        return low < keys.count && keys[low].ordinal == ordinal ? keys[low].key : nil
+        let index = keys.partitionPoint(from: 0) { $0.ordinal >= ordinal }
+        return index < keys.count && keys[index].ordinal == ordinal ? keys[index].key : nil
     }
 
     func describe(_ ordinal: UInt32) -> String {
@@ -275,13 +270,7 @@ private struct NamespaceVerifier {
     /// Where the run of `members[position]`'s list ends (binary search).
     static func end(ofListAt position: Int, in members: [UInt64]) -> Int {
         let list = members[position] >> 32
-        var low = position
-        var high = members.count
-        while low < high {
-            let middle = (low + high) / 2
-            if members[middle] >> 32 == list { low = middle + 1 } else { high = middle }
-        }
-        return low
+        return members.partitionPoint(from: position) { $0 >> 32 != list }
     }
 
     /// Labels carried twice by one asset, and labels carried that do not exist, from the
@@ -446,24 +435,22 @@ struct ListComparison {
     /// before `list` that has expected members but nothing stored; `nil` ends them all.
     mutating func advance(to list: UInt32?) {
         if let current, current.list == list { return }
-        if var ended = current {
-            while position < expected.count, expected[position] >> 32 == UInt64(ended.list) {
-                ended.missing.add(UInt32(truncatingIfNeeded: expected[position]))
-                ended.expectedCount += 1
-                position += 1
-            }
-            finish(ended)
-        }
+        if let ended = current { finishWithRemainingMissing(ended) }
         while position < expected.count, list.map({ expected[position] >> 32 < UInt64($0) }) ?? true {
-            var skipped = Outcome(list: UInt32(truncatingIfNeeded: expected[position] >> 32))
-            while position < expected.count, expected[position] >> 32 == UInt64(skipped.list) {
-                skipped.missing.add(UInt32(truncatingIfNeeded: expected[position]))
-                skipped.expectedCount += 1
-                position += 1
-            }
-            finish(skipped)
+            finishWithRemainingMissing(Outcome(list: UInt32(truncatingIfNeeded: expected[position] >> 32)))
         }
         current = list.map { Outcome(list: $0) }
+    }
+
+    /// Counts the list's expected members not yet matched as missing, then records it.
+    private mutating func finishWithRemainingMissing(_ outcome: Outcome) {
+        var outcome = outcome
+        while position < expected.count, expected[position] >> 32 == UInt64(outcome.list) {
+            outcome.missing.add(UInt32(truncatingIfNeeded: expected[position]))
+            outcome.expectedCount += 1
+            position += 1
+        }
+        finish(outcome)
     }
 
     /// Merges one stored chunk's ordinals (ascending, after every earlier chunk of the list).
@@ -492,5 +479,19 @@ struct ListComparison {
         if outcome.missing.count > 0 || outcome.extra.count > 0 || outcome.storedCount != outcome.expectedCount {
             outcomes.append(outcome)
         }
+    }
+}
+
+extension RandomAccessCollection where Index == Int {
+    /// The first index from `start` whose element satisfies `predicate`, which must be false
+    /// for every element before it and true for every element after (binary search).
+    func partitionPoint(from start: Int, where predicate: (Element) -> Bool) -> Int {
+        var low = start
+        var high = endIndex
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
