@@ -41,6 +41,29 @@ import Testing
         }
     }
 
+    /// Pages ask for ascending runs of a record group (walked once), other callers for any
+    /// order, repeats included: both must name exactly the assets one lookup each would.
+    @Test func keysAtAnyOrdinalsMatchOneLookupEach() throws {
+        var random = SeededGenerator(seed: 7)
+        try fixture.write { ns in
+            for id in Int64(0)..<60 { try ns.upsertAsset(id % 3 == 0 ? .typed(type: "t", id: "k\(id)") : .id(id)) }
+            for id in Int64(0)..<60 where id % 7 == 2 || id / 8 == 4 {
+                _ = try ns.deleteAsset(id % 3 == 0 ? .typed(type: "t", id: "k\(id)") : .id(id))
+            }
+        }
+        try fixture.read { (ns) throws in
+            for round in 0..<300 {
+                var ordinals = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                    AssetOrdinal(UInt32.random(in: 0..<70, using: &random))
+                }
+                if round % 2 == 0 { ordinals.sort() }
+                let expected = try ordinals.compactMap { try ns.asset(at: $0)?.key }
+                #expect(try ns.assetKeys(at: ordinals) == expected, "ordinals \(ordinals)")
+                #expect(try ns.assets(at: ordinals).map(\.key) == expected)
+            }
+        }
+    }
+
     @Test func deleteLeavesNoTrace() throws {
         try fixture.write { ns in
             for id in Int64(1)...3 { try ns.upsertAsset(.id(id)) }

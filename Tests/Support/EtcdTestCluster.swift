@@ -47,8 +47,8 @@ public struct EtcdTestCluster: Sendable {
         }
     }
 
-    /// A cluster of its own, on ports no other test process or cluster uses; stopped when the
-    /// process exits (or by `stop()`).
+    /// A cluster of its own, on ports no other test process or cluster uses; stopped and its
+    /// data removed when the process exits (or stopped by `stop()`).
     public static func dedicated() throws -> EtcdTestCluster {
         let slot = dedicatedCount.withLock { count in
             count += 1
@@ -89,8 +89,11 @@ public struct EtcdTestCluster: Sendable {
         }
         if first {
             atexit {
+                // The clusters this process started are its own: their data (a few hundred MB
+                // of preallocated WAL each) goes with them.
                 for directory in EtcdTestCluster.toStop.withLock({ $0 }) {
                     _ = EtcdTestCluster.runScript(["stop", directory], environment: [:])
+                    try? FileManager.default.removeItem(atPath: directory)
                 }
             }
         }

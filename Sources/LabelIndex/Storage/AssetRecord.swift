@@ -90,23 +90,54 @@ struct AssetRecord: Hashable {
     }
 
     init(decoding raw: UnsafeRawBufferPointer, epoch: Int64) throws(LabelIndexError) {
+        let parts = try Self.decode(raw, epoch: epoch) { StoredLabel(id: $0, weight: $1) }
+        self.init(
+            key: parts.key, name: parts.name, assetType: parts.assetType, createdAt: parts.createdAt,
+            updatedAt: parts.updatedAt, metadata: parts.hasMetadata ? [] : nil, labels: parts.labels)
+        // `metadata` is filled in from the metadata database by the reader when it is `[]`.
+    }
+
+    /// The asset a record stores, built straight from its bytes (a page of full assets makes a
+    /// hundred of them, and a record in between would copy every label once more). `name(of:)`
+    /// names each label; a label it cannot name is left with an empty name and sets
+    /// `unnamed`, for the caller to name. Metadata, stored apart, is `[]` when there is some.
+    static func decodeAsset(
+        _ raw: UnsafeRawBufferPointer, epoch: Int64, ordinal: UInt32, unnamed: inout Bool,
+        name: (UInt32) -> String?
+    ) throws(LabelIndexError) -> Asset {
+        let parts = try decode(raw, epoch: epoch) { id, weight in
+            let known = name(id)
+            if known == nil { unnamed = true }
+            return AssetLabel(id: LabelID(id), name: known ?? "", weight: weight)
+        }
+        return Asset(
+            key: parts.key, ordinal: AssetOrdinal(ordinal), name: parts.name, assetType: parts.assetType,
+            createdAt: Clock.date(parts.createdAt), updatedAt: Clock.date(parts.updatedAt),
+            metadata: parts.hasMetadata ? [] : nil, labels: parts.labels)
+    }
+
+    private static func decode<Label>(
+        _ raw: UnsafeRawBufferPointer, epoch: Int64, label: (UInt32, Double?) -> Label
+    ) throws(LabelIndexError) -> (
+        key: AssetKey, name: String, assetType: String?, createdAt: Int64, updatedAt: Int64, hasMetadata: Bool,
+        labels: [Label]
+    ) {
         var reader = ByteReader(raw)
         let flags = try Self.readHeader(&reader)
+        let key: AssetKey
         if flags & Flag.typedKey != 0 {
             let type = try reader.readLengthPrefixedString()
-            let id = try reader.readLengthPrefixedString()
-            key = .typed(type: type, id: id)
+            key = .typed(type: type, id: try reader.readLengthPrefixedString())
         } else {
             key = .id(Int64(bitPattern: try reader.readLittleEndianUInt64()))
         }
-        createdAt = epoch &+ (try reader.readSignedVarint())
-        updatedAt = createdAt &+ (try reader.readSignedVarint())
-        name = try reader.readLengthPrefixedString()
-        assetType = flags & Flag.hasAssetType != 0 ? try reader.readLengthPrefixedString() : nil
-        // Filled in from the metadata database by the reader when `hasMetadata` is set.
-        metadata = flags & Flag.hasMetadata != 0 ? [] : nil
-        labels = try Self.readLabels(&reader)
+        let createdAt = epoch &+ (try reader.readSignedVarint())
+        let updatedAt = createdAt &+ (try reader.readSignedVarint())
+        let name = try reader.readLengthPrefixedString()
+        let assetType = flags & Flag.hasAssetType != 0 ? try reader.readLengthPrefixedString() : nil
+        let labels = try Self.readLabels(&reader, label)
         if !reader.isAtEnd { throw .corrupted("trailing bytes after an asset record") }
+        return (key, name, assetType, createdAt, updatedAt, flags & Flag.hasMetadata != 0, labels)
     }
 
     /// Only the key, for pages that return ids and nothing else.
@@ -176,15 +207,21 @@ struct AssetRecord: Hashable {
     }
 
     private static func readLabels(_ reader: inout ByteReader) throws(LabelIndexError) -> [StoredLabel] {
+        try readLabels(&reader) { StoredLabel(id: $0, weight: $1) }
+    }
+
+    private static func readLabels<Label>(
+        _ reader: inout ByteReader, _ make: (UInt32, Double?) -> Label
+    ) throws(LabelIndexError) -> [Label] {
         let count = try reader.readVarint()
         guard count <= UInt64(reader.remaining) else { throw .corrupted("label count past the end of the record") }
-        var labels = [StoredLabel]()
+        var labels = [Label]()
         labels.reserveCapacity(Int(count))
         for _ in 0..<count {
             let tagged = try reader.readVarint()
             guard tagged >> 1 <= UInt64(UInt32.max) else { throw .corrupted("label id out of range") }
             let weight = tagged & 1 == 1 ? try reader.readDouble() : nil
-            labels.append(StoredLabel(id: UInt32(tagged >> 1), weight: weight))
+            labels.append(make(UInt32(tagged >> 1), weight))
         }
         return labels
     }

@@ -68,10 +68,19 @@ struct ByteReader {
     var isAtEnd: Bool { offset >= buffer.count }
     var remaining: Int { buffer.count - offset }
 
+    // The error is built out of line, so the checks stay small enough to inline into the
+    // decoders of every page.
+    @inline(__always)
     private func need(_ count: Int, _ what: StaticString) throws(LabelIndexError) {
-        if count > remaining { throw .corrupted("truncated record while reading \(what)") }
+        if _slowPath(count > remaining) { throw Self.truncated(what) }
     }
 
+    @inline(never)
+    private static func truncated(_ what: StaticString) -> LabelIndexError {
+        .corrupted("truncated record while reading \(what)")
+    }
+
+    @inline(__always)
     mutating func readByte() throws(LabelIndexError) -> UInt8 {
         try need(1, "a byte")
         defer { offset += 1 }
@@ -94,6 +103,7 @@ struct ByteReader {
         Double(bitPattern: try readLittleEndianUInt64())
     }
 
+    @inline(__always)
     mutating func readVarint() throws(LabelIndexError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0

@@ -33,6 +33,28 @@ enum RecordGroup {
         if !reader.isAtEnd { throw LabelIndexError.corrupted("trailing bytes after a record group") }
     }
 
+    /// Calls `body` with each slot of `wanted` (a mask like the group's own) that holds a
+    /// record, in slot order, walking the group once: a page asks for several records of one
+    /// group, and looking each up from the start would skip the same prefixes again.
+    static func forEach(
+        in group: UnsafeRawBufferPointer, slots wanted: UInt8, _ body: (Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var reader = ByteReader(group)
+        let mask = try readMask(&reader)
+        var remaining = wanted & mask
+        var slot = 0
+        while remaining != 0 {
+            if mask & (1 << slot) != 0 {
+                let record = try reader.readLengthPrefixedBytes()
+                if remaining & (1 << slot) != 0 {
+                    try body(slot, record)
+                    remaining &= ~(1 << slot)
+                }
+            }
+            slot += 1
+        }
+    }
+
     /// The group with `slot` set to `record` (or emptied when `record` is `nil`); `nil` when
     /// the resulting group is empty. The other records' bytes are copied as they are.
     static func replacing(slot: Int, with record: [UInt8]?, in group: UnsafeRawBufferPointer?) throws -> [UInt8]? {

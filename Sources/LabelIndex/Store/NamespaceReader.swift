@@ -168,14 +168,25 @@ public class NamespaceReader {
         var assets: [Asset] = []
         assets.reserveCapacity(capacity)
         var withMetadata: [Int] = []
+        var unnamed: [Int] = []
         let epoch = record.createdAt
+        let shared = sharedLabelNames
         try visit { ordinal, raw in
-            let stored = try AssetRecord(decoding: raw, epoch: epoch)
-            if stored.metadata != nil { withMetadata.append(assets.count) }
-            assets.append(try makeAsset(stored, ordinal: ordinal))
+            var missing = false
+            let asset = try AssetRecord.decodeAsset(raw, epoch: epoch, ordinal: ordinal, unnamed: &missing) {
+                shared[$0]
+            }
+            if asset.metadata != nil { withMetadata.append(assets.count) }
+            if missing { unnamed.append(assets.count) }
+            assets.append(asset)
             return assets.count
         }
         for index in withMetadata { assets[index].metadata = try metadata(at: assets[index].ordinal.rawValue) }
+        for index in unnamed {
+            for position in assets[index].labels.indices {
+                assets[index].labels[position].name = try labelName(assets[index].labels[position].id.rawValue)
+            }
+        }
         return assets
     }
 
@@ -257,15 +268,31 @@ public class NamespaceReader {
     func forEachRecord(at ordinals: [AssetOrdinal], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
         guard !ordinals.isEmpty else { return }
         try transaction.withCursor(on: schema.records) { cursor in
-            // A page's ordinals come in runs that share a group of eight: one lookup per run.
+            // A page's ordinals come in runs that share a group of eight: one lookup and one
+            // walk of the group per run, when the run ascends (a page's always does).
             var start = 0
             while start < ordinals.count {
                 let group = RecordGroup.index(of: ordinals[start].rawValue)
                 var end = start + 1
-                while end < ordinals.count, RecordGroup.index(of: ordinals[end].rawValue) == group { end += 1 }
+                var wanted: UInt8 = 1 << RecordGroup.slot(of: ordinals[start].rawValue)
+                var ascending = true
+                while end < ordinals.count, RecordGroup.index(of: ordinals[end].rawValue) == group {
+                    let bit: UInt8 = 1 << RecordGroup.slot(of: ordinals[end].rawValue)
+                    // A power of two above the mask is above every slot in it.
+                    ascending = ascending && bit > wanted
+                    wanted |= bit
+                    end += 1
+                }
                 try Keys.pair(id, group).withUnsafeBytes { key in
                     _ = try cursor.get(.set(key)) { _, stored in
-                        for ordinal in ordinals[start..<end].lazy.map(\.rawValue) {
+                        if ascending {
+                            try RecordGroup.forEach(in: stored, slots: wanted) { slot, record in
+                                try body(RecordGroup.ordinal(group: group, slot: slot), record)
+                            }
+                            return
+                        }
+                        for index in start..<end {
+                            let ordinal = ordinals[index].rawValue
                             if let record = try RecordGroup.record(in: stored, slot: RecordGroup.slot(of: ordinal)) {
                                 try body(ordinal, record)
                             }
