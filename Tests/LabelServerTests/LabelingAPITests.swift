@@ -77,7 +77,8 @@ import Testing
             #expect(reply["content"]?["parent_label_id"]?.stringValue == top)
             reply = try await server.send(
                 .post, "/API/label", headers: ["APIKEY": key], json: #"{"name":"c","parent":"999"}"#)
-            #expect(reply.status == 400)
+            #expect(reply.status == 404)
+            #expect(reply["message"]?.stringValue?.contains("names no label (999)") == true)
         }
     }
 
@@ -97,10 +98,17 @@ import Testing
             #expect(reply.status == 400)
             #expect(reply["responseCode"] == 400)
             #expect(reply["message"]?.stringValue?.contains("cycle") == true)
-            // A missing parent is a bad request; a missing label (with a missing parent) a 404.
+            // A missing parent is a 404 that names it, a parent that is no id a 400; a missing
+            // label (with a missing parent) the plain 404.
             reply = try await server.send(.put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"999"}"#)
-            #expect(reply.status == 400)
+            #expect(reply.status == 404)
             #expect(reply["message"]?.stringValue?.contains("names no label (999)") == true)
+            reply = try await server.send(
+                .put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"99999999999"}"#)
+            #expect(reply.status == 404)
+            reply = try await server.send(.put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"-1"}"#)
+            #expect(reply.status == 400)
+            #expect(reply["message"]?.stringValue?.contains("decimal digits") == true)
             reply = try await server.send(.put, "/API/label/998", headers: ["APIKEY": key], json: #"{"parent":"999"}"#)
             #expect(reply.status == 404)
             reply = try await server.send(.put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"0"}"#)

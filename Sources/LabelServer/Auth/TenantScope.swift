@@ -46,13 +46,15 @@ enum TenantScope: Hashable, Sendable, CustomStringConvertible {
 
     /// Why `id` cannot be a team or program id, or `nil` when it can: 1 to 64 UTF-8 bytes,
     /// no `/` (it would blur the namespace layout), not `.` or `..` (path segments every tool
-    /// reads as "here" and "up"), and no control or whitespace characters.
+    /// reads as "here" and "up"), no control or whitespace characters, and valid UTF-8.
     static func problem(withIdentifier id: String) -> String? {
         if id.isEmpty { return "the id is empty" }
         if id == "." || id == ".." { return "the id is `\(id)`" }
         if id.utf8.count > maximumIdentifierBytes { return "the id is longer than \(maximumIdentifierBytes) bytes" }
         for scalar in id.unicodeScalars {
             if scalar == "/" { return "the id contains `/`" }
+            // What a header's bytes that are not UTF-8 decode to: no id has it.
+            if scalar == "\u{FFFD}" { return "the id is not valid UTF-8" }
             if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
                 return "the id contains whitespace or a control character"
             }

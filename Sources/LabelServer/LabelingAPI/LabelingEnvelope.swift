@@ -11,6 +11,11 @@ struct LabelingError: Error {
 
     static let labelNotFound = LabelingError(status: .notFound, message: "Label not found")
 
+    /// The `parent` (or `parent_label_id`) of a create or update names no label.
+    static func parentNotFound(_ id: String) -> LabelingError {
+        LabelingError(status: .notFound, message: "Label not found: body field `parent` names no label (\(id))")
+    }
+
     /// The Jotform wording for a missing or bad key, naming the operation
     /// (`/label/{id}/resources` becomes `/label-id-resources`).
     static func unauthorized(operation: String) -> LabelingError {

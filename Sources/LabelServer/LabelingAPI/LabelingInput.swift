@@ -5,6 +5,8 @@ import LabelIndex
 /// (the official clients use all three). Form values are strings; JSON keeps its types.
 struct LabelingFields {
     var values: [(name: String, value: JSONValue)]
+    /// Whether the fields came from a form, where every value is text.
+    var isForm = false
 
     static func read(_ request: Request, limit: Int) async throws -> LabelingFields {
         let bytes = try await request.collectBody(limit: limit)
@@ -37,7 +39,10 @@ struct LabelingFields {
 
     init(values: [(name: String, value: JSONValue)]) { self.values = values }
 
-    init(form: FormFields) { values = form.pairs.map { ($0.name, .string($0.value)) } }
+    init(form: FormFields) {
+        values = form.pairs.map { ($0.name, .string($0.value)) }
+        isForm = true
+    }
 
     func value(_ name: String) -> JSONValue? { values.last(where: { $0.name == name })?.value }
 
@@ -47,25 +52,47 @@ struct LabelingFields {
         switch value {
         case .null: return nil
         case .string(let text): return text
-        case .number(let number): return number.text
+        case .number(let number):
+            // `61346.0` is the integer it equals, as JSON Schema reads it.
+            if number.isIntegerLiteral { return number.text }
+            if let integral = try? FieldReader(value, at: InputLocation(.body, [.key(name)])).int64() {
+                return String(integral)
+            }
+            return number.text
         default:
             throw InputError(
                 InputLocation(.body, [.key(name)]), .wrongType(expected: "a string", found: value.typeName))
         }
     }
 
-    /// The resources of an add/remove call: a JSON array in `resources` (in JSON bodies, or as
-    /// JSON text in a form field), or form fields `resources[N][id]` and `resources[N][type]`.
+    /// The resources of an add/remove call: a JSON array in `resources` (or JSON text of one);
+    /// in a form, each
+    /// `resources` field (repeated, as OpenAPI serialises a form array) holds a JSON array or
+    /// object when it starts with `[` or `{`, and a form id otherwise; or form fields
+    /// `resources[N][id]` and `resources[N][type]`.
     func resources(limit: Int) throws(InputError) -> [ResourceReference] {
         let location = InputLocation(.body, [.key("resources")])
-        if let value = value("resources") {
-            var array = value
-            if case .string(let text) = value {
-                do { array = try JSONParser.parse(Array(text.utf8)) } catch {
-                    throw InputError(location, .invalidValue("must be a JSON array of {id, type} objects"))
+        let fields = values.filter { $0.name == "resources" }.map(\.value)
+        if !fields.isEmpty {
+            var items: [FieldReader] = []
+            for field in fields {
+                var value = field
+                if case .string(let text) = field {
+                    guard text.hasPrefix("[") || text.hasPrefix("{") || !isForm else {
+                        items.append(FieldReader(field, at: location.appending(items.count)))
+                        continue
+                    }
+                    do { value = try JSONParser.parse(Array(text.utf8)) } catch {
+                        throw InputError(location, .invalidValue("must be a JSON array of {id, type} objects"))
+                    }
                 }
+                if case .object = value {
+                    items.append(FieldReader(value, at: location.appending(items.count)))
+                } else {
+                    items.append(contentsOf: try FieldReader(value, at: location).array(maxItems: limit))
+                }
+                if items.count > limit { throw InputError(location, .tooManyItems(limit: limit, found: items.count)) }
             }
-            let items = try FieldReader(array, at: location).array(maxItems: limit)
             var references: [ResourceReference] = []
             for item in items { references.append(try ResourceReference(item)) }
             return references
@@ -111,17 +138,20 @@ struct ResourceReference: Hashable, Sendable {
         self.type = lowered
     }
 
-    /// `type` lower-cased, when it is a resource type: 1 to 64 letters, digits, `_`, `-`, `.`.
+    /// `type` lower-cased, when it is a resource type: 1 to 64 ASCII letters, digits, `_`, `-`, `.`.
     static func normalizedType(_ type: String, at location: InputLocation) throws(InputError) -> String {
-        let lowered = type.lowercased()
-        guard !lowered.isEmpty, lowered.utf8.count <= 64,
-            lowered.unicodeScalars.allSatisfy({
-                $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == "."
+        // ASCII only, so the rule is one pattern everywhere (`^[A-Za-z0-9_.-]{1,64}$` in the
+        // OpenAPI document) and lower-casing cannot change a type's length.
+        guard (1...64).contains(type.utf8.count),
+            type.utf8.allSatisfy({
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
             })
         else {
             throw InputError(location, .invalidValue("must be a resource type such as form, workflow, sheet or portal"))
         }
-        return lowered
+        return type.lowercased()
     }
 
     /// `{"id": "…", "type": "form"}` (id may be a number), or a bare id string meaning a form.
@@ -133,8 +163,8 @@ struct ResourceReference: Hashable, Sendable {
             let object = try field.object()
             let idField = try object.required("id")
             let id: String
-            if case .number(let number) = idField.value, number.isIntegerLiteral {
-                id = number.text
+            if case .number = idField.value {
+                id = String(try idField.int64())
             } else {
                 id = try idField.string()
             }

@@ -37,12 +37,6 @@ extension LabelingRoutes {
         _ request: Request, _ context: BasicRequestContext, _ grant: AccessGrant
     ) async throws -> Response {
         let query = try request.queryFields()
-        if isRoot(context) {
-            // The root is no label: nothing is linked to it.
-            return LabelingEnvelope.success(
-                .array([]), extra: ["resultSet": ["offset": 0, "limit": 0, "count": 0]])
-        }
-        let id = try labelID(context)
         let offset =
             try query["offset"].map { try QueryValues.int($0, in: 0...Int(Int32.max), at: .query("offset")) } ?? 0
         let limit =
@@ -52,7 +46,9 @@ extension LabelingRoutes {
             ?? 20
         var order: (ResourceOrder, descending: Bool)?
         if let text = query["orderby"], !text.isEmpty {
-            let parts = text.split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingWhitespace().lowercased()
+            }
             guard let field = ResourceOrder(rawValue: parts[0]), parts.count <= 2,
                 parts.count == 1 || parts[1] == "asc" || parts[1] == "desc"
             else {
@@ -68,6 +64,12 @@ extension LabelingRoutes {
         let type = try query["type"].flatMap { text in
             text.isEmpty ? nil : try ResourceReference.normalizedType(text, at: .query("type"))
         }
+        if isRoot(context) {
+            // The root is no label: nothing is linked to it (its parameters are checked all the same).
+            return LabelingEnvelope.success(
+                .array([]), extra: ["resultSet": ["offset": .int(offset), "limit": .int(limit), "count": 0]])
+        }
+        let id = try labelID(context)
         let namespace = namespace(grant)
         let sortOrder = order
         let (assets, total) = try await runtime.read { snapshot -> ([Asset], Int) in

@@ -162,7 +162,9 @@ struct LabelingRoutes {
         }
         let color = try Self.color(fields)
         let parent = try Self.parent(fields)
-        guard name != nil || color != nil || parent != nil || fields.value("color") != nil else {
+        // An empty `color` is a change (back to a palette color); a `null` member is absent.
+        let colorSent = try fields.text("color") != nil
+        guard name != nil || color != nil || parent != nil || colorSent else {
             throw InputError(.body, .invalidValue("changes nothing: send name, color, parent or parent_label_id"))
         }
         let namespace = namespace(grant)
@@ -193,20 +195,31 @@ struct LabelingRoutes {
     }
 
     /// `parent` or `parent_label_id`: `nil` when absent, `.some(nil)` for the root (`""`, `"0"`).
-    private static func parent(_ fields: LabelingFields) throws(InputError) -> LabelID?? {
+    /// Both names are read and checked; when both are sent, `parent` is the one used.
+    private static func parent(_ fields: LabelingFields) throws -> LabelID?? {
+        var chosen: LabelID??
         for name in ["parent", "parent_label_id"] {
             guard let text = try fields.text(name) else { continue }
-            if text.isEmpty || text == rootID { return .some(nil) }
-            guard let raw = UInt32(text), raw > 0 else {
-                throw InputError(InputLocation(.body, [.key(name)]), .invalidValue("names no label"))
-            }
-            return .some(LabelID(raw))
+            let parent = try parentID(text, field: name)
+            if chosen == nil { chosen = .some(parent) }
         }
-        return nil
+        return chosen
     }
 
-    /// Runs the write `body`; a missing parent is a bad request, not a 404 of the label in the
-    /// path (`label`, which the engine reports first when both are missing).
+    /// `nil` for the root (empty, or any zero: `0`, `00`); a decimal no label can have is a
+    /// label not found.
+    private static func parentID(_ text: String, field: String) throws -> LabelID? {
+        if text.isEmpty { return nil }
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            throw InputError(InputLocation(.body, [.key(field)]), .invalidValue("must be a label id (decimal digits)"))
+        }
+        if text.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) { return nil }
+        guard let raw = UInt32(text) else { throw LabelingError.parentNotFound(text) }
+        return LabelID(raw)
+    }
+
+    /// Runs the write `body`; a missing parent is a 404 that names the parent, told apart from a
+    /// missing label in the path (`label`, which the engine reports first when both are missing).
     private static func parentChecked<T>(
         _ parent: LabelID??, of label: LabelID? = nil, _ body: () async throws -> T
     ) async throws -> T {
@@ -214,7 +227,7 @@ struct LabelingRoutes {
             if case .labelNotFound(let missing)? = failure.underlying as? LabelIndexError, missing != label,
                 let parent, let id = parent, missing == id
             {
-                throw InputError(InputLocation(.body, [.key("parent")]), .invalidValue("names no label (\(id))"))
+                throw LabelingError.parentNotFound(id.description)
             }
             throw failure
         }

@@ -66,13 +66,15 @@ struct AdminRoutes {
 
     /// The newest snapshot's `data.mdb`, with its SHA-256 and applied sequences in headers.
     func snapshot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let snapshots = runtime.configuration.snapshots else {
-            throw NativeError.notFound("this server is not a cluster node: it has no snapshots")
-        }
+        // The credential is asked for first, on every server: a request without one learns
+        // nothing, not even whether this server is a cluster node.
         guard let credential = request.headers[.authorization], credential.lowercased().hasPrefix("bearer ") else {
             throw NativeError(
                 status: .unauthorized, code: "unauthorized",
                 message: "snapshots are for nodes of this cluster: send Authorization: Bearer <cluster secret>")
+        }
+        guard let snapshots = runtime.configuration.snapshots else {
+            throw NativeError.notFound("this server is not a cluster node: it has no snapshots")
         }
         guard await snapshots.authorizes(secret: String(credential.dropFirst("bearer ".count))) else {
             throw NativeError(status: .unauthorized, code: "unauthorized", message: "not this cluster's secret")

@@ -192,6 +192,11 @@ struct AssetFilters: Sendable {
     {
         switch key {
         case "labels":
+            // Any name may be asked for (one no label has matches nothing), but not one no label
+            // can have: the same answer in the query string and the body.
+            for value in values where NameRule.violation(of: value, limit: .max) != nil {
+                throw InputError(location, .invalidValue("contains a control character"))
+            }
             labels.append(contentsOf: values)
         case "enumeration_ids", "enumeration_id":
             enumerationIDs = (enumerationIDs ?? []) + values

@@ -58,10 +58,20 @@ struct FieldReader {
         return double
     }
 
-    /// An integer inside Int64; integers outside that range are reported as such.
+    /// An integer inside Int64; integers outside that range are reported as such. As in JSON
+    /// Schema, a number without a fractional part is an integer however it is written (`5.0`,
+    /// `5e2`), when a double holds it exactly.
     func int64() throws(InputError) -> Int64 {
         guard case .number(let number) = value else { throw wrongType("an integer") }
-        guard number.isIntegerLiteral else { throw wrongType("an integer", found: "a fractional number") }
+        guard number.isIntegerLiteral else {
+            guard let double = number.double, double.rounded(.towardZero) == double else {
+                throw wrongType("an integer", found: "a fractional number")
+            }
+            guard abs(double) <= 9_007_199_254_740_992 else {
+                throw InputError(location, .invalidValue("is too large to be exact unless written as an integer"))
+            }
+            return Int64(double)
+        }
         guard let integer = number.int64 else {
             throw InputError(location, .invalidValue("is outside the 64-bit integer range"))
         }
