@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "labelindex-bench",
             dependencies: [
-                "LabelIndex", "LabelQuery", "LabelInterchange", "LabelBench", "LabelCommandLine",
+                "LMDB", "LabelIndex", "LabelQuery", "LabelInterchange", "LabelBench", "LabelCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

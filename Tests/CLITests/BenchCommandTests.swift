@@ -54,7 +54,16 @@ import Testing
                     #expect((group[timing]?[statistic]?.number ?? 0) > 0, "\(group)")
                 }
             }
+            // Each median as a multiple of the bare commit measured beside it.
+            let bare = try #require(report["bare_commit_ns"]?["median"]?.number)
+            for (ratio, timing) in [("add_per_bare_commit", "add_ns"), ("remove_per_bare_commit", "remove_ns")] {
+                let median = try #require(group[timing]?["median"]?.number)
+                #expect(abs((group[ratio]?.number ?? 0) - median / bare) < 1e-9 * median / bare, "\(group)")
+            }
         }
+        // One bare commit beside every add and every remove; its scratch environment is gone.
+        #expect(report["bare_commit_ns"]?["iterations"] == 8)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data).allSatisfy { !$0.hasPrefix("bench-bare") })
         #expect(try exported() == before)
 
         for (text, reason) in [

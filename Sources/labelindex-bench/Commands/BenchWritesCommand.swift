@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LMDB
 import LabelBench
 import LabelCommandLine
 import LabelIndex
@@ -18,7 +19,11 @@ struct BenchWritesCommand: ParsableCommand {
             the store ends as it began. Each timing is one `LabelStore.write` call as an \
             embedding program makes it: the commit included (with --durability durable, its \
             fsync). Prints per group the median, p99 and mean of adds and of removes; with \
-            --json the fields are `add_ns` and `remove_ns` (nanoseconds).
+            --json the fields are `add_ns` and `remove_ns` (nanoseconds). Beside each add and remove, in the \
+            same run, a bare LMDB commit of one 8-byte value with the same durability, in a \
+            scratch environment inside the data directory (the same disk), is timed too: the \
+            floor of any single write (`bare_commit_ns`), and each group's median add and \
+            remove as a multiple of it (`add_per_bare_commit`, `remove_per_bare_commit`).
 
             Example:
               labelindex-bench writes --data-dir ./data --writes pairs.tsv --durability no-sync --json
@@ -54,17 +59,27 @@ struct BenchWritesCommand: ParsableCommand {
         var pairs: Int
         var add: BenchReport.Latency
         var remove: BenchReport.Latency
+        var addPerBareCommit: Double
+        var removePerBareCommit: Double
 
         private enum CodingKeys: String, CodingKey {
             case group, pairs
             case add = "add_ns"
             case remove = "remove_ns"
+            case addPerBareCommit = "add_per_bare_commit"
+            case removePerBareCommit = "remove_per_bare_commit"
         }
     }
 
     struct Report: Encodable {
         var durability: String
+        var bareCommit: BenchReport.Latency
         var groups: [GroupResult]
+
+        private enum CodingKeys: String, CodingKey {
+            case durability, groups
+            case bareCommit = "bare_commit_ns"
+        }
     }
 
     func run() throws {
@@ -73,15 +88,21 @@ struct BenchWritesCommand: ParsableCommand {
         let namespace = namespace.namespace
         let created = try prepare(pairs, in: labelStore, namespace: namespace)
         let clock = ContinuousClock()
+        let bare = try BareCommits(beside: store.dataDirectory, durability: durability.durability)
+        defer { bare.remove() }
+        var bareCommits: [Int64] = []
         func timed(_ change: (Pair) -> LabelChange) throws -> [Int64] {
             try pairs.map { pair in
                 let start = clock.now
                 try labelStore.write { try $0.namespace(namespace).apply(change(pair), to: pair.key) }
-                return LatencySample.nanoseconds(clock.now - start)
+                let elapsed = LatencySample.nanoseconds(clock.now - start)
+                bareCommits.append(try bare.timedCommit(clock))
+                return elapsed
             }
         }
         let adds = try timed { .append([LabelAssignment($0.label)]) }
         let removes = try timed { .remove([$0.label]) }
+        let floor = LatencySample(nanoseconds: bareCommits)
         if !created.isEmpty {
             try labelStore.write { writer in
                 let writer = try writer.namespace(namespace)
@@ -97,17 +118,19 @@ struct BenchWritesCommand: ParsableCommand {
         }
         let groups = order.map { group in
             let timings = byGroup[group]!
+            let add = LatencySample(nanoseconds: timings.adds)
+            let remove = LatencySample(nanoseconds: timings.removes)
             return GroupResult(
-                group: group, pairs: timings.adds.count, add: .init(LatencySample(nanoseconds: timings.adds)),
-                remove: .init(LatencySample(nanoseconds: timings.removes)))
+                group: group, pairs: timings.adds.count, add: .init(add), remove: .init(remove),
+                addPerBareCommit: add.median / floor.median, removePerBareCommit: remove.median / floor.median)
         }
         if json {
-            try JSONPrinting.print(Report(durability: durability.rawValue, groups: groups))
+            try JSONPrinting.print(Report(durability: durability.rawValue, bareCommit: .init(floor), groups: groups))
         } else {
             var table = Table([
                 .init("group"), .init("pairs", .right), .init("add median", .right), .init("add p99", .right),
                 .init("add mean", .right), .init("remove median", .right), .init("remove p99", .right),
-                .init("remove mean", .right),
+                .init("remove mean", .right), .init("add ÷ bare", .right), .init("remove ÷ bare", .right),
             ])
             for result in groups {
                 table.append(
@@ -117,9 +140,13 @@ struct BenchWritesCommand: ParsableCommand {
                                 Formatting.nanoseconds(latency.median), Formatting.nanoseconds(Double(latency.p99)),
                                 Formatting.nanoseconds(latency.mean),
                             ]
-                        })
+                        }
+                        + [result.addPerBareCommit, result.removePerBareCommit].map { String(format: "%.2f×", $0) })
             }
-            Console.output("durability: \(durability.rawValue)\n" + table.rendered)
+            Console.output(
+                "durability: \(durability.rawValue)\n"
+                    + "bare LMDB commit of one 8-byte value: median \(Formatting.nanoseconds(floor.median)), "
+                    + "p99 \(Formatting.nanoseconds(Double(floor.p99)))\n" + table.rendered)
         }
     }
 
@@ -169,4 +196,37 @@ struct BenchWritesCommand: ParsableCommand {
         guard !pairs.isEmpty else { throw CommandFailure.badInput("\(writes) holds no pairs") }
         return pairs
     }
+}
+
+/// The floor of a single write: one small value put and committed in its own transaction, in a
+/// scratch LMDB environment with the store's durability, inside the store's directory so that
+/// its fsync goes to the same disk.
+struct BareCommits {
+    let path: String
+    let environment: Environment
+    let database: Database
+    var counter = UInt64(0)
+
+    init(beside dataDirectory: String, durability: Durability) throws {
+        path = dataDirectory + "/bench-bare-commit-\(getpid())"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var options = Environment.Options()
+        options.mapSize = 1 << 24
+        options.durability = durability
+        environment = try Environment(path: path, options: options)
+        database = try environment.write { try $0.openDatabase(named: nil, flags: []) }
+    }
+
+    /// One commit of an 8-byte value under an 8-byte key (overwritten each time, so the file
+    /// stays a few pages), timed from the transaction's start to the commit's return.
+    func timedCommit(_ clock: ContinuousClock) throws -> Int64 {
+        let start = clock.now
+        try environment.write { transaction in
+            let value = [UInt8](repeating: 1, count: 8)
+            try transaction.put(value, in: database, forKey: Array("bare-key".utf8))
+        }
+        return LatencySample.nanoseconds(clock.now - start)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
