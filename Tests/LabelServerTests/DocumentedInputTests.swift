@@ -7,12 +7,6 @@ import Testing
 /// The server accepts what `/openapi.json` declares and refuses what it forbids: the cases a
 /// schemathesis run against the document found (scripts/conformance runs it in CI).
 @Suite struct DocumentedInputTests {
-    private func createLabel(_ server: Harness, _ key: String, _ json: String) async throws -> String {
-        let reply = try await server.send(.post, "/API/label", headers: ["APIKEY": key], json: json)
-        #expect(reply.status == 200, "\(reply.text)")
-        return try #require(reply["content"]?["id"]?.stringValue)
-    }
-
     @Test func theRootsResourceListingChecksItsParameters() async throws {
         try await withServer { server in
             let auth = ["APIKEY": try server.key()]
@@ -30,7 +24,7 @@ import Testing
         try await withServer { server in
             let key = try server.key()
             let auth = ["APIKEY": key]
-            let label = try await createLabel(server, key, #"{"name":"L"}"#)
+            let label = try await server.createLabel(key, #"{"name":"L"}"#)
             // ASCII letters, digits, _ . - only: a letter outside ASCII is refused, not folded.
             for type in ["förm", "\u{212A}ind", "a b", ""] {
                 let json = #"{"resources":[{"id":"1","type":\#(quoted(type))}]}"#
@@ -58,7 +52,7 @@ import Testing
         try await withServer { server in
             let key = try server.key()
             let auth = ["APIKEY": key]
-            let label = try await createLabel(server, key, #"{"name":"L"}"#)
+            let label = try await server.createLabel(key, #"{"name":"L"}"#)
             let form =
                 "resources=11&resources=%7B%22id%22%3A%2212%22%2C%22type%22%3A%22sheet%22%7D&resources=%5B%2213%22%5D"
             let reply = try await server.send(
@@ -84,8 +78,8 @@ import Testing
         try await withServer { server in
             let key = try server.key()
             let auth = ["APIKEY": key]
-            let top = try await createLabel(server, key, #"{"name":"top"}"#)
-            let child = try await createLabel(server, key, #"{"name":"child","parent":\#(top).0}"#)
+            let top = try await server.createLabel(key, #"{"name":"top"}"#)
+            let child = try await server.createLabel(key, #"{"name":"child","parent":\#(top).0}"#)
             var reply = try await server.send(.get, "/API/label/\(child)", headers: auth)
             #expect(reply["content"]?["parent_label_id"]?.stringValue == top)
             reply = try await server.send(.put, "/API/label/\(child)", headers: auth, json: #"{"parent":"00"}"#)

@@ -20,18 +20,12 @@ import Testing
         }
     }
 
-    private func createLabel(_ server: Harness, _ key: String, _ json: String) async throws -> String {
-        let reply = try await server.send(.post, "/API/label", headers: ["APIKEY": key], json: json)
-        #expect(reply.status == 200, "\(reply.text)")
-        return try #require(reply["content"]?["id"]?.stringValue)
-    }
-
     /// Choices 16 and 17: `{id, type}` objects and bare strings (forms); types in any case,
     /// stored lower case, echoed upper case; numeric ids accepted.
     @Test func resourceShapesAndTypeCase() async throws {
         try await withServer { server in
             let key = try server.key()
-            let label = try await createLabel(server, key, #"{"name":"L"}"#)
+            let label = try await server.createLabel(key, #"{"name":"L"}"#)
             let reply = try await server.send(
                 .put, "/API/label/\(label)/add-resources", headers: ["APIKEY": key],
                 json:
@@ -66,7 +60,7 @@ import Testing
     @Test func parentFieldNames() async throws {
         try await withServer { server in
             let key = try server.key()
-            let top = try await createLabel(server, key, #"{"name":"top"}"#)
+            let top = try await server.createLabel(key, #"{"name":"top"}"#)
             var reply = try await server.send(.get, "/API/label/\(top)", headers: ["APIKEY": key])
             #expect(reply["content"]?["parent_label_id"] == "0")
             reply = try await server.send(
@@ -86,9 +80,9 @@ import Testing
     @Test func reparenting() async throws {
         try await withServer { server in
             let key = try server.key()
-            let a = try await createLabel(server, key, #"{"name":"a"}"#)
-            let b = try await createLabel(server, key, #"{"name":"b","parent":"\#(a)"}"#)
-            let c = try await createLabel(server, key, #"{"name":"c"}"#)
+            let a = try await server.createLabel(key, #"{"name":"a"}"#)
+            let b = try await server.createLabel(key, #"{"name":"b","parent":"\#(a)"}"#)
+            let c = try await server.createLabel(key, #"{"name":"c"}"#)
             var reply = try await server.send(
                 .put, "/API/label/\(c)", headers: ["APIKEY": key], json: #"{"parent":"\#(b)"}"#)
             #expect(reply.status == 200)
@@ -123,8 +117,8 @@ import Testing
     @Test func cascadeAndDirectLinks() async throws {
         try await withServer { server in
             let key = try server.key()
-            let parent = try await createLabel(server, key, #"{"name":"parent"}"#)
-            let child = try await createLabel(server, key, #"{"name":"child","parent":"\#(parent)"}"#)
+            let parent = try await server.createLabel(key, #"{"name":"parent"}"#)
+            let child = try await server.createLabel(key, #"{"name":"child","parent":"\#(parent)"}"#)
             var reply = try await server.send(
                 .put, "/API/label/\(child)/add-resources", headers: ["APIKEY": key], json: #"{"resources":["10"]}"#)
             #expect(reply.status == 200)
@@ -179,7 +173,7 @@ import Testing
                 try reply.json == [
                     "responseCode": 200, "message": "success", "content": ["id": "0", "name": "root", "sublabels": []],
                 ])
-            let label = try await createLabel(server, key, #"{"name":"L"}"#)
+            let label = try await server.createLabel(key, #"{"name":"L"}"#)
             _ = try await server.send(
                 .put, "/API/label/\(label)/add-resources", headers: ["APIKEY": key], json: #"{"resources":["5"]}"#)
             reply = try await server.send(.get, "/API/user/labels?addResources=true", headers: ["APIKEY": key])
@@ -194,11 +188,11 @@ import Testing
     @Test func namesAndColors() async throws {
         try await withServer { server in
             let key = try server.key()
-            let first = try await createLabel(server, key, #"{"name":"Dup"}"#)
+            let first = try await server.createLabel(key, #"{"name":"Dup"}"#)
             var reply = try await server.send(.post, "/API/label", headers: ["APIKEY": key], json: #"{"name":"Dup"}"#)
             #expect(reply.status == 409)
             #expect(reply["responseCode"] == 409)
-            let other = try await createLabel(server, key, #"{"name":"dup"}"#)
+            let other = try await server.createLabel(key, #"{"name":"dup"}"#)
             reply = try await server.send(
                 .put, "/API/label/\(other)", headers: ["APIKEY": key], json: #"{"name":"Dup"}"#)
             #expect(reply.status == 409)
@@ -281,7 +275,7 @@ import Testing
     @Test func pathsAndAuthentication() async throws {
         try await withServer { server in
             let key = try server.key()
-            let id = try await createLabel(server, key, #"{"name":"v"}"#)
+            let id = try await server.createLabel(key, #"{"name":"v"}"#)
             var reply = try await server.send(.get, "/API/v1/label/\(id)", headers: ["apiKey": key])
             #expect(reply.status == 200)
             #expect(reply["content"]?["name"] == "v")
@@ -298,7 +292,7 @@ import Testing
     @Test func resourceListingOptions() async throws {
         try await withServer { server in
             let key = try server.key()
-            let id = try await createLabel(server, key, #"{"name":"r"}"#)
+            let id = try await server.createLabel(key, #"{"name":"r"}"#)
             _ = try await server.send(
                 .put, "/API/label/\(id)/add-resources", headers: ["APIKEY": key], json: #"{"resources":["3","1","2"]}"#)
             var reply = try await server.send(

@@ -88,6 +88,13 @@ struct Harness: Sendable {
         #expect(reply.status == 201 || reply.status == 200, "PUT /v1/assets/\(id): \(reply.status) \(reply.text)")
     }
 
+    /// Creates a label through `POST /API/label` with the JSON body `json`; returns its id.
+    func createLabel(_ key: String, _ json: String) async throws -> String {
+        let reply = try await send(.post, "/API/label", headers: ["APIKEY": key], json: json)
+        #expect(reply.status == 200, "\(reply.text)")
+        return try #require(reply["content"]?["id"]?.stringValue)
+    }
+
     /// The labels of an asset, read straight from the store.
     func labels(of key: AssetKey, in namespace: String) throws -> [String]? {
         try store.read { try $0.namespace(Namespace(namespace))?.labels(of: key)?.map(\.name) }
