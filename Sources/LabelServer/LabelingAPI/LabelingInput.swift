@@ -66,10 +66,9 @@ struct LabelingFields {
     }
 
     /// The resources of an add/remove call: a JSON array in `resources` (or JSON text of one);
-    /// in a form, each
-    /// `resources` field (repeated, as OpenAPI serialises a form array) holds a JSON array or
-    /// object when it starts with `[` or `{`, and a form id otherwise; or form fields
-    /// `resources[N][id]` and `resources[N][type]`.
+    /// in a form, each `resources` field (repeated, as OpenAPI serialises a form array) holds a
+    /// JSON array or object when it starts with `[` or `{`, and a form id otherwise; or form
+    /// fields `resources[N][id]` and `resources[N][type]`.
     func resources(limit: Int) throws(InputError) -> [ResourceReference] {
         let location = InputLocation(.body, [.key("resources")])
         let fields = values.filter { $0.name == "resources" }.map(\.value)

@@ -194,7 +194,7 @@ struct LabelingRoutes {
         return .some(color)
     }
 
-    /// `parent` or `parent_label_id`: `nil` when absent, `.some(nil)` for the root (`""`, `"0"`).
+    /// `parent` or `parent_label_id`: `nil` when absent, `.some(nil)` for the root.
     /// Both names are read and checked; when both are sent, `parent` is the one used.
     private static func parent(_ fields: LabelingFields) throws -> LabelID?? {
         var chosen: LabelID??
