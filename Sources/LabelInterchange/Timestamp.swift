@@ -1,3 +1,5 @@
+import LabelIndex
+
 /// RFC 3339 timestamps as `Int64` milliseconds since 1970-01-01T00:00:00Z.
 ///
 /// Parsing accepts `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with `T`, `t` or a space between
@@ -33,7 +35,7 @@ public enum Timestamp {
             let hour = digits(11, 2), bytes[13] == UInt8(ascii: ":"),
             let minute = digits(14, 2), bytes[16] == UInt8(ascii: ":"),
             let second = digits(17, 2),
-            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: month, year: year),
             hour < 24, minute < 60, second < 60
         else { return nil }
 
@@ -67,7 +69,7 @@ public enum Timestamp {
         }
         guard p == n else { return nil }
 
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
         let localSeconds = Int64(((hour * 60 + minute) * 60) + second) - Int64(offsetMinutes * 60)
         return days * millisecondsPerDay + localSeconds * 1000 + Int64(millisecond)
     }
@@ -82,8 +84,8 @@ public enum Timestamp {
     /// Appends the RFC 3339 form of the instant; returns `false` (appending nothing) if its year
     /// is outside 0000–9999.
     static func appendRFC3339(epochMilliseconds ms: Int64, to output: inout [UInt8]) -> Bool {
-        let (days, msOfDay) = floorDivision(ms, millisecondsPerDay)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (days, msOfDay) = CivilCalendar.floorDivision(ms, millisecondsPerDay)
+        let (year, month, day) = CivilCalendar.civilDate(daysSinceEpoch: days)
         guard (0...9999).contains(year) else { return false }
         func append(_ value: Int64, width: Int) {
             var divisor: Int64 = 1
@@ -108,44 +110,5 @@ public enum Timestamp {
         append(msOfDay % 1000, width: 3)
         output.append(UInt8(ascii: "Z"))
         return true
-    }
-
-    static func floorDivision(_ a: Int64, _ b: Int64) -> (quotient: Int64, remainder: Int64) {
-        let (q, r) = a.quotientAndRemainder(dividingBy: b)
-        return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date of a day count from 1970-01-01 (Hinnant's `civil_from_days`).
-    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

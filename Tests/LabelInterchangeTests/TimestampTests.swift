@@ -1,3 +1,4 @@
+import LabelIndex
 import LabelTestSupport
 import Testing
 
@@ -66,12 +67,12 @@ import Testing
 
     @Test func civilDateConversionsAgreeDayByDay() {
         // Walk every day of four centuries, checking both directions against a simple calendar.
-        var days = Timestamp.daysSinceEpoch(year: 1900, month: 1, day: 1)
+        var days = CivilCalendar.daysSinceEpoch(year: 1900, month: 1, day: 1)
         for year in 1900..<2300 {
             for month in 1...12 {
-                for day in 1...Timestamp.daysIn(month: month, year: year) {
-                    #expect(Timestamp.daysSinceEpoch(year: year, month: month, day: day) == days)
-                    let civil = Timestamp.civilDate(daysSinceEpoch: days)
+                for day in 1...CivilCalendar.daysIn(month: month, year: year) {
+                    #expect(CivilCalendar.daysSinceEpoch(year: year, month: month, day: day) == days)
+                    let civil = CivilCalendar.civilDate(daysSinceEpoch: days)
                     #expect(civil.year == Int64(year) && civil.month == Int64(month) && civil.day == Int64(day))
                     days += 1
                 }

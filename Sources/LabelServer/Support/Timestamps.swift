@@ -1,4 +1,5 @@
 import Foundation
+import LabelIndex
 
 /// Date formatting and parsing without `DateFormatter` (which is slow and not thread-safe to
 /// share): ISO 8601 for the JSON families, `YYYY-MM-DD HH:MM:SS` for the `/API` family.
@@ -56,8 +57,10 @@ enum Timestamps {
         guard let year = scanner.digits(4), scanner.expect("-"), let month = scanner.digits(2), scanner.expect("-"),
             let day = scanner.digits(2)
         else { return nil }
-        guard (1...12).contains(month), (1...Civil.daysIn(month: month, year: year)).contains(day) else { return nil }
-        var seconds = Civil.daysFromEpoch(year: year, month: month, day: day) * 86_400
+        guard (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day) else {
+            return nil
+        }
+        var seconds = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day) * 86_400
         var fraction = 0.0
         if scanner.atEnd { return Date(timeIntervalSince1970: Double(seconds)) }
         guard scanner.expect("T") || scanner.expect("t") || scanner.expect(" "), let hour = scanner.digits(2),
@@ -90,7 +93,7 @@ enum Timestamps {
 
 }
 
-/// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days-from-civil algorithms).
+/// A UTC date and time of day, from `CivilCalendar`.
 private struct Civil {
     var year: Int64
     var month: Int
@@ -116,44 +119,13 @@ private struct Civil {
     }
 
     static func from(milliseconds: Int64) -> (Civil, Int) {
-        let (seconds, millisecond) = floorDivide(milliseconds, 1000)
-        let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (seconds, millisecond) = CivilCalendar.floorDivision(milliseconds, 1000)
+        let (days, secondOfDay) = CivilCalendar.floorDivision(seconds, 86_400)
+        let (year, month, day) = CivilCalendar.civilDate(daysSinceEpoch: days)
         let civil = Civil(
-            year: year, month: month, day: day, hour: Int(secondOfDay / 3600), minute: Int(secondOfDay % 3600 / 60),
-            second: Int(secondOfDay % 60))
+            year: year, month: Int(month), day: Int(day), hour: Int(secondOfDay / 3600),
+            minute: Int(secondOfDay % 3600 / 60), second: Int(secondOfDay % 60))
         return (civil, Int(millisecond))
-    }
-
-    static func daysFromEpoch(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
-        return (quotient, value - quotient * divisor)
     }
 }
 
