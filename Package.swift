@@ -7,6 +7,7 @@ import PackageDescription
 //   LabelIndex               the storage engine (what an embedder needs)
 //   LabelQuery               the query language: grammar, planner, executor
 //   LabelCommands            every mutation as a command: codec, deterministic apply, group commit
+//   LabelFormats             text on the wire and in files: UTF-8, JSON strings and numbers, calendar
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
 //   LabelCluster             replication through an ordered log in etcd (cluster mode)
@@ -53,11 +54,13 @@ let package = Package(
         .target(name: "LabelIndex", dependencies: ["LMDB", "Roaring"]),
         .target(name: "LabelQuery", dependencies: ["LabelIndex", "Roaring"]),
         .target(name: "LabelCommands", dependencies: ["LabelIndex", "LabelQuery", "Roaring"]),
-        .target(name: "LabelInterchange", dependencies: ["LabelIndex"], exclude: ["LabelInterchange.docc"]),
+        .target(name: "LabelFormats"),
+        .target(
+            name: "LabelInterchange", dependencies: ["LabelIndex", "LabelFormats"], exclude: ["LabelInterchange.docc"]),
         .target(
             name: "LabelServer",
             dependencies: [
-                "LabelIndex", "LabelQuery", "LabelCommands", "Roaring",
+                "LabelIndex", "LabelQuery", "LabelCommands", "LabelFormats", "Roaring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -116,12 +119,13 @@ let package = Package(
                 "LabelCommands", "LabelIndex", "LabelQuery", "LabelInterchange", "Roaring", "LabelTestSupport",
             ]),
         .testTarget(
-            name: "LabelInterchangeTests", dependencies: ["LabelInterchange", "LabelIndex", "LabelTestSupport"]),
+            name: "LabelInterchangeTests",
+            dependencies: ["LabelInterchange", "LabelIndex", "LabelFormats", "LabelTestSupport"]),
         .testTarget(name: "LabelBenchTests", dependencies: ["LabelBench"]),
         .testTarget(
             name: "LabelServerTests",
             dependencies: [
-                "LabelServer", "LabelIndex", "LabelQuery", "LabelCommands", "LabelTestSupport",
+                "LabelServer", "LabelIndex", "LabelQuery", "LabelCommands", "LabelFormats", "LabelTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,4 @@
+import LabelFormats
 import LabelIndex
 
 /// Gives CSV rows their meaning: the header decides the file's kind and column order, and each

@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// A string value inside a scanner's buffer: the bytes between its quotes, still escaped.
 ///
 /// Reading a string yields this range rather than a `String` so that keys and label names can be

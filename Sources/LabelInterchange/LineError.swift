@@ -1,3 +1,4 @@
+import LabelFormats
 import LabelIndex
 
 /// A line of an NDJSON file, or a record of a CSV file, that could not be decoded.

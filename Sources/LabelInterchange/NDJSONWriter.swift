@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// Why `NDJSONWriter` refused a record.
 public enum NDJSONWriterError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Label definitions must all come before the first asset, so that an importer knows every

@@ -1,3 +1,4 @@
+import LabelFormats
 import LabelIndex
 
 /// RFC 3339 timestamps as `Int64` milliseconds since 1970-01-01T00:00:00Z.

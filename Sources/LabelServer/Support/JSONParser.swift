@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// Why a body is not valid JSON, with the byte offset of the problem.
 struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
     var offset: Int

@@ -1,4 +1,5 @@
 import Foundation
+import LabelFormats
 
 /// Serialises `JSONValue`s compactly, members in their given order.
 struct JSONWriter {
@@ -37,36 +38,7 @@ struct JSONWriter {
         }
     }
 
-    mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: check them with a plain loop over their bytes and copy
-        // them in one go.
-        let copied =
-            text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-                for byte in buffer where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    return false
-                }
-                bytes.append(contentsOf: buffer)
-                return true
-            } ?? false
-        if !copied {
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x0A: append("\\n")
-                case 0x0D: append("\\r")
-                case 0x09: append("\\t")
-                case 0..<0x20:
-                    append("\\u00")
-                    bytes.append(Self.hexDigits[Int(byte >> 4)])
-                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
-                default: bytes.append(byte)
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    mutating func writeString(_ text: String) { JSONOutput.appendQuoted(text, to: &bytes) }
 
     // MARK: Writing without building a `JSONValue` (hot paths: query results, listings)
 
@@ -86,16 +58,7 @@ struct JSONWriter {
 
     mutating func writeInt<Integer: BinaryInteger>(_ value: Integer) {
         guard let value = Int64(exactly: value) else { return append(String(value)) }
-        // Digits straight into the buffer: pages write hundreds of ids, and `String(value)`
-        // allocates for each.
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[start...].reverse()
+        JSONOutput.append(value, to: &bytes)
     }
 
     /// An ISO 8601 UTC timestamp string (see `Timestamps.iso8601`).
@@ -104,8 +67,6 @@ struct JSONWriter {
         Timestamps.appendISO8601(date, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
 }

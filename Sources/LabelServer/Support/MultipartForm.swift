@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// Text fields of a `multipart/form-data` body (RFC 7578). File parts are read as text too:
 /// the label endpoints take only short text fields, so a part that is not UTF-8 is an error.
 enum MultipartForm {

@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// Decoding of `application/x-www-form-urlencoded` text (query strings and form bodies).
 enum PercentDecoding {
     /// The bytes with `%XX` decoded (and `+` as a space when `plusAsSpace`); `nil` when a `%`

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelFormats
 
 /// The body was larger than the route allows.
 struct PayloadTooLarge: Error, Equatable {

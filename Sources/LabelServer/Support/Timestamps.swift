@@ -1,4 +1,5 @@
 import Foundation
+import LabelFormats
 import LabelIndex
 
 /// Date formatting and parsing without `DateFormatter` (which is slow and not thread-safe to

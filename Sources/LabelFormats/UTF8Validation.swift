@@ -1,8 +1,8 @@
 /// UTF-8 validation per RFC 3629: no overlong forms, no encoded surrogates, nothing above U+10FFFF.
-enum UTF8Validation {
+package enum UTF8Validation {
     /// The length of the valid multi-byte sequence whose lead byte is at `p`, or `nil` if the bytes
     /// there (before `end`) are not one. ASCII bytes are not sequences in this sense.
-    @inline(__always) static func sequenceLength(_ base: UnsafeRawPointer, at p: Int, end: Int) -> Int? {
+    @inline(__always) package static func sequenceLength(_ base: UnsafeRawPointer, at p: Int, end: Int) -> Int? {
         func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
         let length: Int
         var low: UInt8 = 0x80
@@ -25,7 +25,7 @@ enum UTF8Validation {
     }
 
     /// The offset of the first byte that does not belong to valid UTF-8, or `nil` if all do.
-    static func firstInvalidOffset(in bytes: UnsafeRawBufferPointer) -> Int? {
+    package static func firstInvalidOffset(in bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         var p = 0
         while p < bytes.count {
@@ -39,4 +39,15 @@ enum UTF8Validation {
         }
         return nil
     }
+
+    /// The same for any collection of bytes (copied once when it is not contiguous).
+    package static func firstInvalidOffset(in bytes: some Collection<UInt8>) -> Int? {
+        if let offset = bytes.withContiguousStorageIfAvailable({ firstInvalidOffset(in: UnsafeRawBufferPointer($0)) }) {
+            return offset
+        }
+        return Array(bytes).withUnsafeBytes { firstInvalidOffset(in: $0) }
+    }
+
+    /// Whether `bytes` are valid UTF-8.
+    package static func isValid(_ bytes: some Collection<UInt8>) -> Bool { firstInvalidOffset(in: bytes) == nil }
 }

@@ -1,6 +1,6 @@
 /// Proleptic Gregorian calendar arithmetic on day counts from 1970-01-01 (Howard Hinnant's
 /// days-from-civil algorithms): the one place for it, used by every reader and writer of
-/// timestamps in the package (import and export, the server's formats).
+/// timestamps (import and export, the server's formats).
 package enum CivilCalendar {
     /// The quotient rounded down and a remainder in `0..<b` (for instants before 1970).
     package static func floorDivision(_ a: Int64, _ b: Int64) -> (quotient: Int64, remainder: Int64) {
