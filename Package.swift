@@ -7,7 +7,7 @@ import PackageDescription
 //   LabelIndex               the storage engine (what an embedder needs)
 //   LabelQuery               the query language: grammar, planner, executor
 //   LabelCommands            every mutation as a command: codec, deterministic apply, group commit
-//   LabelFormats             text on the wire and in files: UTF-8, JSON strings and numbers, calendar
+//   LabelFormats             text on the wire and in files: UTF-8, JSON (values, parser, writer), timestamps
 //   LabelInterchange         NDJSON/CSV import and export
 //   LabelServer              the HTTP server (Hummingbird), three label APIs + query endpoints
 //   LabelCluster             replication through an ordered log in etcd (cluster mode)
@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "LabelCluster",
             dependencies: [
-                "LabelIndex", "LabelCommands", "LabelServer",
+                "LabelIndex", "LabelCommands", "LabelFormats", "LabelServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,8 +93,8 @@ let package = Package(
         .executableTarget(
             name: "labelindex",
             dependencies: [
-                "LabelIndex", "LabelQuery", "LabelCommands", "LabelInterchange", "LabelServer", "LabelCluster",
-                "LabelCommandLine",
+                "LabelIndex", "LabelQuery", "LabelCommands", "LabelFormats", "LabelInterchange", "LabelServer",
+                "LabelCluster", "LabelCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -144,14 +144,14 @@ let package = Package(
         .testTarget(
             name: "LabelClusterTests",
             dependencies: [
-                "LabelTestSupport", "LabelCluster", "LabelCommands", "LabelIndex", "LabelInterchange", "LabelServer",
+                "LabelTestSupport", "LabelCluster", "LabelCommands", "LabelFormats", "LabelIndex", "LabelInterchange", "LabelServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "labelindex", "labelindex-bench", "LabelIndex", "LabelBench", "LabelTestSupport",
+                "labelindex", "labelindex-bench", "LabelFormats", "LabelIndex", "LabelBench", "LabelTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

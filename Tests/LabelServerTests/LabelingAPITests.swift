@@ -1,4 +1,5 @@
 import HTTPTypes
+import LabelFormats
 import LabelIndex
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import LabelFormats
 import Testing
 
 @testable import LabelServer

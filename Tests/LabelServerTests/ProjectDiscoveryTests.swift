@@ -1,4 +1,5 @@
 import Foundation
+import LabelFormats
 import LabelIndex
 import Testing
 

@@ -1,3 +1,4 @@
+import LabelFormats
 import LabelIndex
 import LabelQuery
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LabelFormats
 import LabelIndex
 import LabelTestSupport
 import Logging

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import Logging
 
 /// ActionHub's (FastAPI's) error bodies: 403 `{"detail": "Could not validate API KEY"}`,

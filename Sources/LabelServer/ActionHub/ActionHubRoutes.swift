@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelIndex
 
 /// The ActionHub label and asset endpoints (A1–A4, and A5 for unknown users).

@@ -1,5 +1,6 @@
 import Foundation
 import LabelCommands
+import LabelFormats
 import LabelIndex
 
 /// A queued bulk label update (`PATCH /v1/asset/labels` over the async threshold), stored in

@@ -1,3 +1,4 @@
+import LabelFormats
 import LabelIndex
 
 /// How the Labeling API writes labels and resources: scalars as strings, timestamps as

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import Logging
 
 /// The Labeling API's reply envelope: `{"responseCode", "message", "content"}`. Errors carry

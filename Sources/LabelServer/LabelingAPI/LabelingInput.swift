@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelFormats
 import LabelIndex
 
 /// The fields of a Labeling API write, whatever its encoding: JSON, urlencoded or multipart

@@ -1,5 +1,6 @@
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelIndex
 
 /// The white-label Labeling API (J1–J8) under `/API` (case-sensitive) and its `/API/v1` alias.

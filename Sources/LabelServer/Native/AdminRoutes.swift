@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabelFormats
 import LabelIndex
 
 /// `GET /v1/stats`, `GET /v1/jobs/{job_id}`, `GET /v1/cluster/snapshot` (a replicated node's

@@ -1,4 +1,5 @@
 import Foundation
+import LabelFormats
 import LabelIndex
 
 /// One asset to create or update through `/v1/assets`.

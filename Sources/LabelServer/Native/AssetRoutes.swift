@@ -1,5 +1,6 @@
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelIndex
 
 /// Creating, reading and deleting assets (labels can only be put on assets that exist):

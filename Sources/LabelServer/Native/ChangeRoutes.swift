@@ -1,5 +1,6 @@
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelIndex
 import LabelQuery
 import NIOCore

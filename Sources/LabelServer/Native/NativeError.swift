@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelIndex
 import LabelQuery
 import Logging

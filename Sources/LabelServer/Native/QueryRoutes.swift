@@ -1,4 +1,5 @@
 import Hummingbird
+import LabelFormats
 import LabelIndex
 import LabelQuery
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 import LabelCommands
+import LabelFormats
 import LabelIndex
 import LabelQuery
 import Roaring

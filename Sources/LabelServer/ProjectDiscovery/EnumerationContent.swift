@@ -1,3 +1,4 @@
+import LabelFormats
 import LabelIndex
 
 /// PDCP's `EnumerationContent` for an asset: the required fields, its labels, and the members of

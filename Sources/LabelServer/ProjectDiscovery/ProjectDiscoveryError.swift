@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelQuery
 import Logging
 

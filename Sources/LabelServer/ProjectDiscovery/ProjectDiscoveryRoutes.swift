@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabelCommands
+import LabelFormats
 import LabelIndex
 import LabelQuery
 import Roaring

@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// Typed access to a parsed JSON value that knows where it is, so every failure is an
 /// `InputError` with an exact location.
 struct FieldReader {

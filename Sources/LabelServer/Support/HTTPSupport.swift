@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LabelFormats
 
 /// Header names the families read and write.
 enum HTTPFieldNames {

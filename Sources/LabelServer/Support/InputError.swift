@@ -1,3 +1,5 @@
+import LabelFormats
+
 /// Where in a request a bad value sits: the FastAPI `loc` of ActionHub, the `param` of
 /// ProjectDiscovery, the message text of the other families.
 struct InputLocation: Sendable, Equatable {

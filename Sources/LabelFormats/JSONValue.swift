@@ -4,7 +4,7 @@
 /// report exactly where a body is wrong (FastAPI-style `loc` paths for ActionHub, `param` for
 /// ProjectDiscovery) and so numbers keep their text: an id too large for Int64 is reported as
 /// such instead of being silently rounded through `Double`.
-enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(JSONNumber)
@@ -12,15 +12,17 @@ enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object(JSONObject)
 
-    static func int<Integer: BinaryInteger>(_ value: Integer) -> JSONValue { .number(JSONNumber(text: String(value))) }
+    package static func int<Integer: BinaryInteger>(_ value: Integer) -> JSONValue {
+        .number(JSONNumber(text: String(value)))
+    }
 
     /// A finite double; non-finite values become `null`, which JSON cannot otherwise express.
-    static func double(_ value: Double) -> JSONValue {
+    package static func double(_ value: Double) -> JSONValue {
         value.isFinite ? .number(JSONNumber(text: JSONNumber.format(value))) : .null
     }
 
     /// The name of the value's type, as used in error messages.
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -31,52 +33,54 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
-    var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
-    var objectValue: JSONObject? {
+    package var objectValue: JSONObject? {
         if case .object(let object) = self { return object }
         return nil
     }
 
-    var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
-    var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let flag) = self { return flag }
         return nil
     }
 
-    var numberValue: JSONNumber? {
+    package var numberValue: JSONNumber? {
         if case .number(let number) = self { return number }
         return nil
     }
 
-    subscript(key: String) -> JSONValue? { objectValue?[key] }
+    package subscript(key: String) -> JSONValue? { objectValue?[key] }
 }
 
 /// A JSON number kept as its source text.
-struct JSONNumber: Sendable, Equatable {
-    let text: String
+package struct JSONNumber: Sendable, Equatable {
+    package let text: String
+
+    package init(text: String) { self.text = text }
 
     /// The value when it is an integer (no fraction, no exponent) inside the Int64 range.
-    var int64: Int64? { Int64(text) }
+    package var int64: Int64? { Int64(text) }
 
     /// Whether the text is written as an integer (possibly outside any fixed-width range).
-    var isIntegerLiteral: Bool { !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) }
+    package var isIntegerLiteral: Bool { !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) }
 
     /// The value as a finite double; `nil` when it overflows to infinity.
-    var double: Double? {
+    package var double: Double? {
         guard let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
     /// Shortest round-tripping text; integral values print without a fraction (`1`, not `1.0`).
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
     }
@@ -84,18 +88,18 @@ struct JSONNumber: Sendable, Equatable {
 
 /// A JSON object that keeps its members in order (responses are written in a fixed field
 /// order). When a parsed object repeats a key, the last occurrence wins, as in most parsers.
-struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private(set) var entries: [(key: String, value: JSONValue)]
+package struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    package private(set) var entries: [(key: String, value: JSONValue)]
 
-    init() { entries = [] }
+    package init() { entries = [] }
 
-    init(_ entries: [(key: String, value: JSONValue)]) { self.entries = entries }
+    package init(_ entries: [(key: String, value: JSONValue)]) { self.entries = entries }
 
-    init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         entries = elements.map { (key: $0.0, value: $0.1) }
     }
 
-    subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get { entries.last(where: { $0.key == key })?.value }
         set {
             entries.removeAll { $0.key == key }
@@ -103,10 +107,10 @@ struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    var keys: [String] { entries.map(\.key) }
-    var isEmpty: Bool { entries.isEmpty }
+    package var keys: [String] { entries.map(\.key) }
+    package var isEmpty: Bool { entries.isEmpty }
 
-    static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.entries.count == rhs.entries.count
             && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
@@ -115,17 +119,17 @@ struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByIntegerLiteral
 {
-    init(stringLiteral value: String) { self = .string(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
     }
-    init(nilLiteral: ()) { self = .null }
-    init(integerLiteral value: Int) { self = .int(value) }
+    package init(nilLiteral: ()) { self = .null }
+    package init(integerLiteral value: Int) { self = .int(value) }
 }
 
 extension Optional where Wrapped == String {
     /// The string, or `null`.
-    var json: JSONValue { map(JSONValue.string) ?? .null }
+    package var json: JSONValue { map(JSONValue.string) ?? .null }
 }

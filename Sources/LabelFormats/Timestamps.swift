@@ -1,18 +1,16 @@
 import Foundation
-import LabelFormats
-import LabelIndex
 
 /// Date formatting and parsing without `DateFormatter` (which is slow and not thread-safe to
 /// share): ISO 8601 for the JSON families, `YYYY-MM-DD HH:MM:SS` for the `/API` family.
-enum Timestamps {
+package enum Timestamps {
     /// `2024-01-15T10:30:00Z`, with `.SSS` milliseconds when the time has them. Always UTC.
-    static func iso8601(_ date: Date) -> String {
+    package static func iso8601(_ date: Date) -> String {
         var bytes: [UInt8] = []
         appendISO8601(date, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func appendISO8601(_ date: Date, to bytes: inout [UInt8]) {
+    package static func appendISO8601(_ date: Date, to bytes: inout [UInt8]) {
         let (civil, millisecond) = Civil.from(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
         civil.append(separator: UInt8(ascii: "T"), to: &bytes)
         if millisecond != 0 {
@@ -23,7 +21,7 @@ enum Timestamps {
     }
 
     /// `2024-01-15 10:30:00` (UTC), as the Labeling API writes timestamps.
-    static func spaced(_ date: Date) -> String {
+    package static func spaced(_ date: Date) -> String {
         let (civil, _) = Civil.from(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
         var bytes: [UInt8] = []
         civil.append(separator: UInt8(ascii: " "), to: &bytes)
@@ -52,7 +50,7 @@ enum Timestamps {
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.fff…][Z|±HH:MM]` (a space may replace the
     /// `T`; no zone means UTC). `nil` for anything else, including impossible dates.
-    static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var scanner = DigitScanner(bytes: bytes)
         guard let year = scanner.digits(4), scanner.expect("-"), let month = scanner.digits(2), scanner.expect("-"),
@@ -96,15 +94,15 @@ enum Timestamps {
 
 /// A UTC date and time of day, from `CivilCalendar`.
 private struct Civil {
-    var year: Int64
-    var month: Int
-    var day: Int
-    var hour: Int
-    var minute: Int
-    var second: Int
+    package var year: Int64
+    package var month: Int
+    package var day: Int
+    package var hour: Int
+    package var minute: Int
+    package var second: Int
 
     /// `YYYY-MM-DD<separator>HH:MM:SS`; years outside 0…9999 are written in full.
-    func append(separator: UInt8, to bytes: inout [UInt8]) {
+    package func append(separator: UInt8, to bytes: inout [UInt8]) {
         if year < 0 { bytes.append(UInt8(ascii: "-")) }
         Timestamps.appendDigits(Int(year.magnitude), width: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
@@ -119,7 +117,7 @@ private struct Civil {
         Timestamps.appendDigits(second, width: 2, to: &bytes)
     }
 
-    static func from(milliseconds: Int64) -> (Civil, Int) {
+    package static func from(milliseconds: Int64) -> (Civil, Int) {
         let (seconds, millisecond) = CivilCalendar.floorDivision(milliseconds, 1000)
         let (days, secondOfDay) = CivilCalendar.floorDivision(seconds, 86_400)
         let (year, month, day) = CivilCalendar.civilDate(daysSinceEpoch: days)
@@ -131,12 +129,12 @@ private struct Civil {
 }
 
 private struct DigitScanner {
-    let bytes: [UInt8]
-    var index = 0
+    package let bytes: [UInt8]
+    package var index = 0
 
-    var atEnd: Bool { index == bytes.count }
+    package var atEnd: Bool { index == bytes.count }
 
-    mutating func digits(_ count: Int) -> Int? {
+    package mutating func digits(_ count: Int) -> Int? {
         guard index + count <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index..<index + count] {
@@ -147,7 +145,7 @@ private struct DigitScanner {
         return value
     }
 
-    mutating func expect(_ character: Unicode.Scalar) -> Bool {
+    package mutating func expect(_ character: Unicode.Scalar) -> Bool {
         guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
         index += 1
         return true

@@ -1,17 +1,15 @@
-import LabelFormats
-
 /// Why a body is not valid JSON, with the byte offset of the problem.
-struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
-    var offset: Int
-    var message: String
+package struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    package var offset: Int
+    package var message: String
 
-    var description: String { "invalid JSON at byte \(offset): \(message)" }
+    package var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
 
 /// A strict RFC 8259 parser: no comments, no trailing commas, no NaN, UTF-8 only, control
 /// characters in strings rejected, nesting bounded (so hostile input cannot exhaust the stack).
-struct JSONParser {
-    static let maximumDepth = 64
+package struct JSONParser {
+    package static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var index = 0
@@ -19,7 +17,7 @@ struct JSONParser {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON value that must make up the whole of `bytes` (whitespace aside).
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         if let offset = UTF8Validation.firstInvalidOffset(in: bytes) {
             throw JSONSyntaxError(offset: offset, message: "the body is not valid UTF-8")
         }
