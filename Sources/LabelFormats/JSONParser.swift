@@ -140,50 +140,37 @@ package struct JSONParser {
         guard index < bytes.count else { throw fail("unterminated string") }
         let escaped = bytes[index]
         index += 1
-        switch escaped {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escaped)
-        case UInt8(ascii: "b"): output.append(0x08)
-        case UInt8(ascii: "f"): output.append(0x0C)
-        case UInt8(ascii: "n"): output.append(0x0A)
-        case UInt8(ascii: "r"): output.append(0x0D)
-        case UInt8(ascii: "t"): output.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = UInt32(try parseHex4())
-            if (0xD800..<0xDC00).contains(scalar) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { throw fail("unpaired surrogate \\u\(hex4(UInt16(scalar)))") }
-                index += 2
-                let low = UInt32(try parseHex4())
-                guard (0xDC00..<0xE000).contains(low) else {
-                    throw fail("unpaired surrogate \\u\(hex4(UInt16(scalar)))")
-                }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00..<0xE000).contains(scalar) {
-                throw fail("unpaired surrogate \\u\(hex4(UInt16(scalar)))")
-            }
-            output.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
-        default:
+        if let decoded = JSONEscape.byte(forShortEscape: escaped) {
+            output.append(decoded)
+            return
+        }
+        guard escaped == UInt8(ascii: "u") else {
             index -= 1
             throw fail("invalid escape \\\(describeCurrent())")
         }
+        var scalar = UInt32(try parseHex4())
+        if JSONEscape.isHighSurrogate(scalar) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else { throw fail("unpaired surrogate \\u\(hex4(UInt16(scalar)))") }
+            index += 2
+            let low = UInt32(try parseHex4())
+            guard JSONEscape.isLowSurrogate(low) else { throw fail("unpaired surrogate \\u\(hex4(UInt16(scalar)))") }
+            scalar = JSONEscape.scalar(high: scalar, low: low)
+        } else if JSONEscape.isLowSurrogate(scalar) {
+            throw fail("unpaired surrogate \\u\(hex4(UInt16(scalar)))")
+        }
+        JSONEscape.appendUTF8(of: scalar, to: &output)
     }
 
     private mutating func parseHex4() throws(JSONSyntaxError) -> UInt16 {
         guard index + 4 <= bytes.count else { throw fail("incomplete \\u escape") }
-        var value: UInt16 = 0
+        var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw fail("invalid hex digit in a \\u escape")
-            }
-            value = value << 4 | UInt16(digit)
+            guard let digit = JSONEscape.hexValue(bytes[index]) else { throw fail("invalid hex digit in a \\u escape") }
+            value = value << 4 | digit
             index += 1
         }
-        return value
+        return UInt16(value)
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> JSONNumber {

@@ -55,24 +55,18 @@ extension JSONScanner {
             }
             let escaped = byte(at: p + 1)
             p += 2
-            switch escaped {
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
-            case UInt8(ascii: "u"):
-                // `scanString` has validated the escape, so the digits and any low surrogate are there.
-                var scalar = hex4(at: p)!
-                p += 4
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    let low = hex4(at: p + 2)!
-                    p += 6
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                appendUTF8(of: scalar, to: &output)
-            default: output.append(escaped)  // `"`, `\` and `/` stand for themselves.
+            if let decoded = JSONEscape.byte(forShortEscape: escaped) {
+                output.append(decoded)
+                continue
             }
+            // `\u`: `scanString` has validated it, so the digits and any low surrogate are there.
+            var scalar = hex4(at: p)!
+            p += 4
+            if JSONEscape.isHighSurrogate(scalar) {
+                scalar = JSONEscape.scalar(high: scalar, low: hex4(at: p + 2)!)
+                p += 6
+            }
+            JSONEscape.appendUTF8(of: scalar, to: &output)
         }
     }
 
@@ -133,23 +127,18 @@ extension JSONScanner {
     /// Validates the escape whose backslash is at `p` and returns the offset after it.
     mutating func scanEscape(at p: Int, stringStart: Int) throws(JSONError) -> Int {
         guard p + 1 < count else { throw failure(.unterminatedString, at: stringStart) }
-        switch byte(at: p + 1) {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return p + 2
-        case UInt8(ascii: "u"):
-            guard let unit = hex4(at: p + 2) else { throw failure(.invalidUnicodeEscape, at: p) }
-            if unit >= 0xDC00 && unit < 0xE000 { throw failure(.loneSurrogate, at: p) }
-            guard unit >= 0xD800 && unit < 0xDC00 else { return p + 6 }
-            guard p + 7 < count, byte(at: p + 6) == UInt8(ascii: "\\"), byte(at: p + 7) == UInt8(ascii: "u") else {
-                throw failure(.loneSurrogate, at: p)
-            }
-            guard let low = hex4(at: p + 8) else { throw failure(.invalidUnicodeEscape, at: p + 6) }
-            guard low >= 0xDC00 && low < 0xE000 else { throw failure(.loneSurrogate, at: p) }
-            return p + 12
-        default:
-            throw failure(.invalidEscape, at: p)
+        let escaped = byte(at: p + 1)
+        if JSONEscape.byte(forShortEscape: escaped) != nil { return p + 2 }
+        guard escaped == UInt8(ascii: "u") else { throw failure(.invalidEscape, at: p) }
+        guard let unit = hex4(at: p + 2) else { throw failure(.invalidUnicodeEscape, at: p) }
+        if JSONEscape.isLowSurrogate(unit) { throw failure(.loneSurrogate, at: p) }
+        guard JSONEscape.isHighSurrogate(unit) else { return p + 6 }
+        guard p + 7 < count, byte(at: p + 6) == UInt8(ascii: "\\"), byte(at: p + 7) == UInt8(ascii: "u") else {
+            throw failure(.loneSurrogate, at: p)
         }
+        guard let low = hex4(at: p + 8) else { throw failure(.invalidUnicodeEscape, at: p + 6) }
+        guard JSONEscape.isLowSurrogate(low) else { throw failure(.loneSurrogate, at: p) }
+        return p + 12
     }
 
     /// The value of four hexadecimal digits at `p`, or `nil`.
@@ -157,15 +146,8 @@ extension JSONScanner {
         guard p + 4 <= count else { return nil }
         var value: UInt32 = 0
         for i in 0..<4 {
-            let b = byte(at: p + i)
-            let digit: UInt8
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt32(digit)
+            guard let digit = JSONEscape.hexValue(byte(at: p + i)) else { return nil }
+            value = value << 4 | digit
         }
         return value
     }
@@ -176,25 +158,5 @@ extension JSONScanner {
             throw failure(.invalidUTF8, at: p)
         }
         return p + length
-    }
-}
-
-/// Appends the UTF-8 encoding of a valid scalar value.
-func appendUTF8(of scalar: UInt32, to output: inout [UInt8]) {
-    switch scalar {
-    case ..<0x80:
-        output.append(UInt8(scalar))
-    case ..<0x800:
-        output.append(UInt8(0xC0 | scalar >> 6))
-        output.append(UInt8(0x80 | scalar & 0x3F))
-    case ..<0x10000:
-        output.append(UInt8(0xE0 | scalar >> 12))
-        output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-        output.append(UInt8(0x80 | scalar & 0x3F))
-    default:
-        output.append(UInt8(0xF0 | scalar >> 18))
-        output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-        output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-        output.append(UInt8(0x80 | scalar & 0x3F))
     }
 }
