@@ -1,5 +1,6 @@
 /// A `JSONValue` inside `Encodable` output (the command line's `--json`): integers that fit in
-/// Int64 stay exact, other numbers are doubles, objects keep their members.
+/// Int64 stay exact, other numbers are doubles (or their text, beyond a double), objects keep
+/// their members.
 extension JSONValue: Encodable {
     package func encode(to encoder: any Encoder) throws {
         switch self {
@@ -13,8 +14,11 @@ extension JSONValue: Encodable {
             var container = encoder.singleValueContainer()
             if let integer = number.int64 {
                 try container.encode(integer)
+            } else if let double = number.double {
+                try container.encode(double)
             } else {
-                try container.encode(number.double ?? 0)
+                // Beyond a double (`1e400`): its text, rather than a different number.
+                try container.encode(number.text)
             }
         case .string(let text):
             var container = encoder.singleValueContainer()

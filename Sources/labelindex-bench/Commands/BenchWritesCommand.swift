@@ -205,7 +205,6 @@ struct BareCommits {
     let path: String
     let environment: Environment
     let database: Database
-    var counter = UInt64(0)
 
     init(beside dataDirectory: String, durability: Durability) throws {
         path = dataDirectory + "/bench-bare-commit-\(getpid())"
