@@ -94,15 +94,15 @@ package enum Timestamps {
 
 /// A UTC date and time of day, from `CivilCalendar`.
 private struct Civil {
-    package var year: Int64
-    package var month: Int
-    package var day: Int
-    package var hour: Int
-    package var minute: Int
-    package var second: Int
+    var year: Int64
+    var month: Int
+    var day: Int
+    var hour: Int
+    var minute: Int
+    var second: Int
 
     /// `YYYY-MM-DD<separator>HH:MM:SS`; years outside 0…9999 are written in full.
-    package func append(separator: UInt8, to bytes: inout [UInt8]) {
+    func append(separator: UInt8, to bytes: inout [UInt8]) {
         if year < 0 { bytes.append(UInt8(ascii: "-")) }
         Timestamps.appendDigits(Int(year.magnitude), width: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
@@ -117,7 +117,7 @@ private struct Civil {
         Timestamps.appendDigits(second, width: 2, to: &bytes)
     }
 
-    package static func from(milliseconds: Int64) -> (Civil, Int) {
+    static func from(milliseconds: Int64) -> (Civil, Int) {
         let (seconds, millisecond) = CivilCalendar.floorDivision(milliseconds, 1000)
         let (days, secondOfDay) = CivilCalendar.floorDivision(seconds, 86_400)
         let (year, month, day) = CivilCalendar.civilDate(daysSinceEpoch: days)
@@ -129,12 +129,12 @@ private struct Civil {
 }
 
 private struct DigitScanner {
-    package let bytes: [UInt8]
-    package var index = 0
+    let bytes: [UInt8]
+    var index = 0
 
-    package var atEnd: Bool { index == bytes.count }
+    var atEnd: Bool { index == bytes.count }
 
-    package mutating func digits(_ count: Int) -> Int? {
+    mutating func digits(_ count: Int) -> Int? {
         guard index + count <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index..<index + count] {
@@ -145,7 +145,7 @@ private struct DigitScanner {
         return value
     }
 
-    package mutating func expect(_ character: Unicode.Scalar) -> Bool {
+    mutating func expect(_ character: Unicode.Scalar) -> Bool {
         guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
         index += 1
         return true

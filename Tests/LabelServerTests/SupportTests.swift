@@ -92,6 +92,13 @@ import Testing
         #expect(Timestamps.parse("2024-01-01T02:00:00+02:00") == Date(timeIntervalSince1970: 1_704_067_200))
         #expect(Timestamps.parse("2024-01-01 00:00:00") == Date(timeIntervalSince1970: 1_704_067_200))
         #expect(Timestamps.iso8601(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        // Years outside 0…9999 are written in full, sign included, up to the Int64 millisecond range.
+        #expect(Timestamps.iso8601(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00Z")
+        #expect(Timestamps.iso8601(Date(timeIntervalSince1970: -62_167_219_200)) == "0000-01-01T00:00:00Z")
+        #expect(Timestamps.spaced(Date(timeIntervalSince1970: -62_198_755_200)) == "-0001-01-01 00:00:00")
+        // A nine-digit year with milliseconds: the longest form, 30 bytes.
+        let far = Timestamps.iso8601(Date(timeIntervalSince1970: -4.5e15 - 0.5))
+        #expect(far.hasPrefix("-142597354-09-20T15:59:59.") && far.hasSuffix("Z") && far.utf8.count == 30, "\(far)")
         for bad in [
             "2023-02-29", "2024-13-01", "2024-01-01T25:00:00Z", "2024-1-1", "2024-01-01T00:00:00+0",
             "2024-01-01T00:00:00.Z", "x",
