@@ -37,30 +37,30 @@ def targets(context, method: str, path: str) -> bool:
     return operation is not None and operation.method.upper() == method and operation.path == path
 
 
+def with_valid_query(fields, key: str):
+    """`fields` with the query text under `key` made valid and a cursor no page made dropped."""
+    if isinstance(fields, dict) and key in fields:
+        fields[key] = replaced(fields[key])
+        if "cursor" in fields:
+            fields["cursor"] = unusable_cursor_dropped(fields["cursor"])
+    return fields
+
+
 @schemathesis.hook
 def map_query(context, query):
-    if not isinstance(query, dict):
-        return query
-    if targets(context, "GET", "/v1/query") and "q" in query:
-        query["q"] = replaced(query["q"])
-        if "cursor" in query:
-            query["cursor"] = unusable_cursor_dropped(query.get("cursor"))
-    if context.operation is not None and context.operation.path.endswith("/contents") and "custom_filter" in query:
-        query["custom_filter"] = replaced(query["custom_filter"])
+    if targets(context, "GET", "/v1/query"):
+        with_valid_query(query, "q")
+    if context.operation is not None and context.operation.path.endswith("/contents"):
+        with_valid_query(query, "custom_filter")
     return query
 
 
 @schemathesis.hook
 def map_body(context, body):
-    if not isinstance(body, dict):
-        return body
-    if targets(context, "POST", "/v1/query") and "q" in body:
-        body["q"] = replaced(body["q"])
-        if "cursor" in body:
-            body["cursor"] = unusable_cursor_dropped(body.get("cursor"))
-    filters = body.get("filters")
-    if targets(context, "PATCH", "/v1/asset/labels") and isinstance(filters, dict) and "custom_filter" in filters:
-        filters["custom_filter"] = replaced(filters["custom_filter"])
+    if targets(context, "POST", "/v1/query"):
+        with_valid_query(body, "q")
+    if targets(context, "PATCH", "/v1/asset/labels") and isinstance(body, dict):
+        with_valid_query(body.get("filters"), "custom_filter")
     return body
 
 

@@ -40,20 +40,14 @@ final class AsyncThreads: Sendable {
 
     init(readers: Int) { readerCount = Swift.max(1, readers) }
 
-    var readers: WorkerPool {
-        pools.withLock { pools in
-            if let readers = pools.readers { return readers }
-            let made = WorkerPool(threads: readerCount, name: "lix-async-reader")
-            pools.readers = made
-            return made
-        }
-    }
+    var readers: WorkerPool { pool(\.readers, threads: readerCount, name: "lix-async-reader") }
+    var writer: WorkerPool { pool(\.writer, threads: 1, name: "lix-async-writer") }
 
-    var writer: WorkerPool {
+    private func pool(_ slot: WritableKeyPath<Pools, WorkerPool?>, threads: Int, name: String) -> WorkerPool {
         pools.withLock { pools in
-            if let writer = pools.writer { return writer }
-            let made = WorkerPool(threads: 1, name: "lix-async-writer")
-            pools.writer = made
+            if let pool = pools[keyPath: slot] { return pool }
+            let made = WorkerPool(threads: threads, name: name)
+            pools[keyPath: slot] = made
             return made
         }
     }

@@ -121,8 +121,7 @@ public class NamespaceReader {
     }
 
     public func asset(at ordinal: AssetOrdinal) throws -> Asset? {
-        guard let stored = try assetRecord(ordinal.rawValue) else { return nil }
-        return try makeAsset(stored, ordinal: ordinal.rawValue)
+        try assets(at: [ordinal]).first
     }
 
     /// The keys of the assets at these ordinals, in the order given; ordinals without an asset
@@ -344,13 +343,6 @@ public class NamespaceReader {
 
     func storedLabels(_ ordinal: UInt32) throws -> [AssetRecord.StoredLabel]? {
         try withRecordBytes(ordinal) { try AssetRecord.decodeLabels($0) }
-    }
-
-    func makeAsset(_ stored: AssetRecord, ordinal: UInt32) throws -> Asset {
-        Asset(
-            key: stored.key, ordinal: AssetOrdinal(ordinal), name: stored.name, assetType: stored.assetType,
-            createdAt: Clock.date(stored.createdAt), updatedAt: Clock.date(stored.updatedAt), metadata: stored.metadata,
-            labels: try resolve(stored.labels))
     }
 
     func resolve(_ stored: [AssetRecord.StoredLabel]) throws -> [AssetLabel] {
