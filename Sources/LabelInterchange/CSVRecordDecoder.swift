@@ -222,9 +222,6 @@ struct CSVRecordDecoder {
         if !row[.parent].isEmpty {
             try checkLabelName(row[.parent], at: row.offset(of: .parent))
             record.parent = row.string(.parent)
-            guard record.parent != record.name else {
-                throw row.invalid(.parent, expected: "another label's name, not the label's own")
-            }
         }
         if !row[.weight].isEmpty {
             guard let weight = Self.double(row[.weight]) else { throw row.invalid(.weight, expected: "a number") }

@@ -1,10 +1,10 @@
 /// A label definition: the attributes of a label name, independent of the assets carrying it.
 public struct LabelRecord: Sendable, Equatable {
-    /// The label's name.
+    /// The label's name (unique among its siblings).
     public var name: String
     /// A colour as `#RRGGBB` (hex digits in either case, kept as written).
     public var color: String?
-    /// The name of the parent label, never `name` itself.
+    /// The parent label's path (see `LabelPath`: its name, for a top-level parent).
     public var parent: String?
     /// A default weight for the label.
     public var weight: Double?

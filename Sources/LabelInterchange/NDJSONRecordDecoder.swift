@@ -137,7 +137,6 @@ struct NDJSONRecordDecoder {
         var nameOffset = 0
         var color: String?
         var parent: String?
-        var parentOffset = 0
         var weight: Double?
         // The first key of each kind, to report a key that does not fit the line's kind.
         var firstAssetKey: (Field, offset: Int)?
@@ -199,7 +198,6 @@ struct NDJSONRecordDecoder {
             case .color:
                 color = try readColor(&scanner, kind: kind)
             case .parent:
-                parentOffset = valueOffset
                 if kind == .null {
                     try scanner.readNull()
                 } else {
@@ -241,9 +239,6 @@ struct NDJSONRecordDecoder {
         if let labelName {
             if let (field, offset) = firstAssetKey {
                 throw RecordFailure(offset: offset, reason: .misplacedKey(field.key, lineKind: .label))
-            }
-            guard parent != labelName else {
-                throw invalid(.parent, at: parentOffset, expected: "another label's name, not the label's own")
             }
             return .label(LabelRecord(name: labelName, color: color, parent: parent, weight: weight))
         }

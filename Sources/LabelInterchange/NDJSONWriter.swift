@@ -1,12 +1,11 @@
 import LabelFormats
+import LabelIndex
 
 /// Why `NDJSONWriter` refused a record.
 public enum NDJSONWriterError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Label definitions must all come before the first asset, so that an importer knows every
     /// label's attributes before it meets the label on an asset.
     case labelsAfterAssets
-    /// The labels' parents form a cycle; the names are the labels on it.
-    case parentCycle([String])
     /// An asset refers to a label index outside the names it was written with.
     case labelIndexOutOfRange(Int)
     /// JSON has no representation for infinities and NaN.
@@ -18,7 +17,6 @@ public enum NDJSONWriterError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .labelsAfterAssets: "label definitions must be written before the first asset"
-        case .parentCycle(let names): "labels form a parent cycle: \(names.joined(separator: " → "))"
         case .labelIndexOutOfRange(let index): "label index \(index) is not among the label names given"
         case .nonFiniteWeight(let weight): "weight \(weight) cannot be written as JSON"
         case .invalidMetadata(let error): "metadata is not valid JSON: \(error)"
@@ -69,7 +67,7 @@ public final class NDJSONWriter {
     /// Call before the first `writeAsset`.
     public func writeLabels(_ labels: [LabelRecord]) throws {
         guard !hasWrittenAssets else { throw NDJSONWriterError.labelsAfterAssets }
-        for index in try Self.parentsFirstOrder(labels) {
+        for index in Self.parentsFirstOrder(labels) {
             try append(labels[index])
         }
     }
@@ -193,30 +191,25 @@ public final class NDJSONWriter {
         }
     }
 
-    /// The indices of `labels` reordered so that a label's parent, when among them, comes first;
-    /// otherwise the given order is kept.
-    static func parentsFirstOrder(_ labels: [LabelRecord]) throws -> [Int] {
-        var indexByName: [String: Int] = [:]
-        for (i, label) in labels.enumerated() { indexByName[label.name] = i }
-        enum Mark { case unvisited, onPath, done }
-        var marks = Array(repeating: Mark.unvisited, count: labels.count)
+    /// The indices of `labels` reordered so that a label's parent (named by its path), when
+    /// among them, comes first; otherwise the given order is kept. A parent's path is shorter
+    /// than its child's, so the climb always ends.
+    static func parentsFirstOrder(_ labels: [LabelRecord]) -> [Int] {
+        var indexByPath: [String: Int] = [:]
+        for (i, label) in labels.enumerated() { indexByPath[LabelPath.path(of: label.name, under: label.parent)] = i }
+        var written = Array(repeating: false, count: labels.count)
         var order: [Int] = []
         order.reserveCapacity(labels.count)
         var path: [Int] = []
-        for start in labels.indices where marks[start] == .unvisited {
+        for start in labels.indices where !written[start] {
             // Climb to the first ancestor already written (or a root), then write downwards.
             var current: Int? = start
-            while let index = current, marks[index] == .unvisited {
-                marks[index] = .onPath
+            while let index = current, !written[index], !path.contains(index) {
                 path.append(index)
-                current = labels[index].parent.flatMap { indexByName[$0] }
-            }
-            if let index = current, marks[index] == .onPath {
-                let cycle = path[path.firstIndex(of: index)!...].map { labels[$0].name }
-                throw NDJSONWriterError.parentCycle(cycle + [labels[index].name])
+                current = labels[index].parent.flatMap { indexByPath[$0] }
             }
             for index in path.reversed() {
-                marks[index] = .done
+                written[index] = true
                 order.append(index)
             }
             path.removeAll(keepingCapacity: true)

@@ -8,7 +8,7 @@ import Testing
         let text = try CLI.succeed(["assets", "show", "--data-dir", data, "3"]).stdout
         #expect(text.contains("id:         3"))
         #expect(text.contains("name:       https://three.example"))
-        #expect(text.contains("labels:     prod, reviewed(0.5)"))
+        #expect(text.contains("labels:     env/prod, reviewed(0.5)"))
         #expect(text.contains(#"metadata:   {"owner":"web","tier":1}"#))
 
         let typed = try JSON.parse(
@@ -24,7 +24,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let data = try SampleData.importInto(directory)
         let added = try CLI.succeed(["assets", "add-labels", "--data-dir", data, "2", "api", "prod"])
-        #expect(added.stdout == "2: staging, api, prod\n")
+        #expect(added.stdout == "2: env/staging, api, env/prod\n")
         let created = try CLI.succeed(["assets", "add-labels", "--data-dir", data, "5", "fresh", "--create"])
         #expect(created.stdout == "5: fresh\n")
         let removed = try CLI.succeed([
@@ -50,7 +50,8 @@ import Testing
             #expect(result.status == 2, "\(arguments): \(result)")
             #expect(result.stderr.contains(message), "\(arguments): \(result)")
         }
-        #expect(try CLI.succeed(["assets", "show", "--data-dir", data, "1"]).stdout.contains("labels:     prod, api"))
+        #expect(
+            try CLI.succeed(["assets", "show", "--data-dir", data, "1"]).stdout.contains("labels:     env/prod, api"))
         let malformed = try CLI.run(["assets", "show", "--data-dir", data, "not-an-id"])
         #expect(malformed.status == 64, "\(malformed)")
     }

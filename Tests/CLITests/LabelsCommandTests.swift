@@ -26,7 +26,8 @@ import Testing
         #expect(list.contains("6 labels"))
         let json = try JSON.parse(try CLI.succeed(["labels", "list", "--data-dir", data, "--json"]).stdout)
         let canary = try #require(json.array?.first { $0["name"] == "canary" })
-        #expect(canary["parent"] == "prod")
+        #expect(canary["parent"] == "env/prod")
+        #expect(canary["path"] == "env/prod/canary")
         #expect(canary["color"] == "#00FF00")
         #expect(canary["assets"] == 0)
         let prefixed = try JSON.parse(
@@ -63,7 +64,7 @@ import Testing
         let data = try SampleData.importInto(directory)
         let cases: [([String], String)] = [
             (["labels", "rename", "--data-dir", data, "nope", "x"], "no label named \"nope\""),
-            (["labels", "create", "--data-dir", data, "prod"], "already exists"),
+            (["labels", "create", "--data-dir", data, "env"], "already exists"),
             (["labels", "move", "--data-dir", data, "env", "--under", "prod"], "cycle"),
             (["labels", "delete", "--data-dir", data, "nope"], "no label named"),
             (["labels", "create", "--data-dir", data, "x", "--color", "red"], "not #RRGGBB"),

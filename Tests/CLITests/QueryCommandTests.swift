@@ -29,7 +29,7 @@ import Testing
             try CLI.succeed(["query", "--data-dir", data, "has:label", "--limit", "2", "--json"]).stdout)
         #expect(first["count"] == 4)
         #expect(first["assets"]?.array?.map { $0["id"] } == [1, 2])
-        #expect(first["assets"]?[0]?["labels"] == [["name": "prod"], ["name": "api"]])
+        #expect(first["assets"]?[0]?["labels"] == [["name": "env/prod"], ["name": "api"]])
         let cursor = try #require(first["next_cursor"]?.string)
         let second = try JSON.parse(
             try CLI.succeed(["query", "--data-dir", data, "has:label", "--limit", "2", "--cursor", cursor, "--json"])

@@ -109,9 +109,14 @@ struct ReferenceModel {
             case .upsert(let id): try ns.upsertAsset(.id(id))
             case .delete(let id): try ns.deleteAsset(.id(id))
             case .change(let change, let id): try ns.apply(change, to: .id(id))
+            // The model keeps names unique in the namespace (so a name alone names a label, as
+            // `labelID(named:)` allows); the same name under two parents is LabelPathTests' part.
             case .create(let name, let parent):
+                if try !ns.labelIDs(withName: name).isEmpty { throw LabelIndexError.labelAlreadyExists(name) }
                 try ns.createLabel(NewLabel(name: name, parent: try parent.map(labelID)))
-            case .rename(let from, let to): try ns.updateLabel(try labelID(from), LabelUpdate(name: to))
+            case .rename(let from, let to):
+                if from != to, try !ns.labelIDs(withName: to).isEmpty { throw LabelIndexError.labelAlreadyExists(to) }
+                try ns.updateLabel(try labelID(from), LabelUpdate(name: to))
             case .move(let name, let parent):
                 try ns.updateLabel(
                     try labelID(name), LabelUpdate(parent: try parent.map { .label(try labelID($0)) } ?? .root))
@@ -242,7 +247,8 @@ struct ReferenceModel {
                 let stored = try ns.asset(.id(id))
                 let expected = assets[id]
                 #expect(stored?.ordinal.rawValue == expected?.ordinal, context)
-                #expect(stored?.labels.map(\.name) == expected?.labels.map(\.name), context)
+                // Assets show paths; the model's labels are its names.
+                #expect(try stored?.labels.map { try ns.label($0.id)?.name } == expected?.labels.map(\.name), context)
                 #expect(stored?.labels.map(\.weight) == expected?.labels.map(\.weight), context)
             }
             let stored = try ns.labels()

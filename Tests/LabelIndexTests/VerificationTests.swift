@@ -81,20 +81,48 @@ import Testing
         #expect(hierarchy.contains("children of 0 list \(labels.ops), whose parent is not 0"))
     }
 
-    @Test func aLabelWhoseNameIsMissingFromTheNameIndex() throws {
+    @Test func aLabelMissingFromThePathIndex() throws {
         try corrupt { txn, schema, ns in
-            let deleted = try txn.delete(from: schema.labelNames, key: Keys.labelName(ns, "prod"))
+            let deleted = try txn.delete(from: schema.labelNames, key: Keys.labelName(ns, "ops/helpdesk"))
             #expect(deleted)
         }
-        #expect(try kinds() == [.nameIndex: ["label \(labels.prod) named \"prod\" is not found under that name"]])
+        #expect(
+            try kinds() == [
+                .nameIndex: ["label \(labels.helpdesk) with the path \"ops/helpdesk\" is not found under that path"]
+            ])
     }
 
-    @Test func aNameThatPointsToAnotherLabel() throws {
+    @Test func aPathThatPointsToAnotherLabel() throws {
         try corrupt { txn, schema, ns in
             let value = withUnsafeBytes(of: labels.ops.rawValue.bigEndian) { Array($0) }
             try txn.put(value, in: schema.labelNames, forKey: Keys.labelName(ns, "ghost"))
         }
-        #expect(try kinds() == [.nameIndex: ["name \"ghost\" points to label \(labels.ops), which is not named so"]])
+        #expect(
+            try kinds() == [.nameIndex: ["path \"ghost\" points to label \(labels.ops), which has another path"]])
+    }
+
+    @Test func aLabelMissingFromTheNameIndex() throws {
+        try corrupt { txn, schema, ns in
+            let deleted = try withUnsafeBytes(of: labels.helpdesk.rawValue) { value in
+                try Keys.labelName(ns, "helpdesk").withUnsafeBytes {
+                    try txn.delete(from: schema.labelsByName, key: $0, value: value)
+                }
+            }
+            #expect(deleted)
+        }
+        #expect(
+            try kinds() == [.nameIndex: ["label \(labels.helpdesk) named \"helpdesk\" is not listed under its name"]])
+    }
+
+    @Test func aNameThatListsAnotherLabel() throws {
+        try corrupt { txn, schema, ns in
+            try withUnsafeBytes(of: labels.ops.rawValue) { value in
+                try Keys.labelName(ns, "ghost").withUnsafeBytes {
+                    try txn.put(value, in: schema.labelsByName, forKey: $0)
+                }
+            }
+        }
+        #expect(try kinds() == [.nameIndex: ["the name \"ghost\" lists label \(labels.ops), which is not named so"]])
     }
 
     @Test func anUndecodableLabelRecord() throws {

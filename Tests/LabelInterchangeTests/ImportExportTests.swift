@@ -82,6 +82,32 @@ import Testing
         #expect(assets.map(\.createdAt) == original.map(\.createdAt))
     }
 
+    /// A tree that repeats a name under two parents: definitions name their parents by path,
+    /// assets their labels; the export says the same, and a second store reads it back to the
+    /// same export.
+    @Test func treesWithRepeatedNamesRoundTrip() throws {
+        let directory = try Directory()
+        let file = [
+            #"{"label":"2024"}"#, #"{"label":"Q1","parent":"2024"}"#, #"{"label":"2025"}"#,
+            #"{"name":"Q1","parent":"2025"}"#, #"{"label":"week/1","parent":"2025/Q1"}"#,
+            #"{"id":1,"labels":["2024/Q1"]}"#, #"{"id":2,"labels":["2025/Q1","2025/Q1/week\\/1"]}"#,
+        ].joined(separator: "\n")
+        let first = try directory.store("first")
+        let report = try Importer(store: first).importFiles([try directory.file("tree.ndjson", file)])
+        #expect(report.badLines == 0, "\(report.errors)")
+        #expect(report.labelsDefined == 5)
+        let labels = try first.read { try $0.namespace(.default)!.labels() }
+        #expect(labels.map(\.path) == ["2024", "2024/Q1", "2025", "2025/Q1", #"2025/Q1/week\/1"#])
+        #expect(labels.map(\.name) == ["2024", "Q1", "2025", "Q1", "week/1"])
+        let exported = try export(first)
+        #expect(exported.contains(#"{"label":"Q1","color":"#))
+        #expect(exported.contains(#""parent":"2025/Q1""#))
+        let second = try directory.store("second")
+        try Importer(store: second).importFiles([try directory.file("exported.ndjson", exported)])
+        #expect(try export(second) == exported)
+        #expect(try second.read { try $0.verify() }.isClean)
+    }
+
     /// The issue's file: label definitions in the label APIs' shape (`name`, `parent: null`)
     /// import like `label` lines, and the two stores export the same.
     @Test func labelDefinitionsNamedByNameImportLikeLabelLines() throws {

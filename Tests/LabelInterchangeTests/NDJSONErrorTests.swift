@@ -43,9 +43,6 @@ struct BadLine: CustomTestStringConvertible, Sendable {
         BadLine(
             #"{"name":"a\u0001"}"#, at: #""a\u"#,
             .invalidLabelName(name: "a\u{1}", problem: .controlCharacter(offset: 1))),
-        BadLine(
-            #"{"name":"a","parent":"a"}"#, at: #""a"}"#,
-            .invalidValue(key: "parent", expected: "another label's name, not the label's own")),
         BadLine(#"{}"#, at: "{", .neitherAssetNorLabel),
         BadLine(##"{"id":1,"color":"#000000"}"##, at: #""color""#, .misplacedKey("color", lineKind: .asset)),
         BadLine(#"{"label":"a","id":1}"#, at: #""label""#, .misplacedKey("label", lineKind: .asset)),
@@ -114,9 +111,6 @@ struct BadLine: CustomTestStringConvertible, Sendable {
         BadLine(
             ##"{"label":"a","color":"#12345g"}"##, at: "\"#",
             .invalidValue(key: "color", expected: "a colour as \"#RRGGBB\"")),
-        BadLine(
-            #"{"label":"a","parent":"a"}"#, at: #""a"}"#,
-            .invalidValue(key: "parent", expected: "another label's name, not the label's own")),
         BadLine(#"{"label":""}"#, at: #""""#, .invalidLabelName(name: "", problem: .empty)),
         BadLine(#"{"label":"a","parent":""}"#, at: #""""#, .invalidLabelName(name: "", problem: .empty)),
         BadLine(#"{"label":1}"#, at: "1", .invalidValue(key: "label", expected: "a label name string")),

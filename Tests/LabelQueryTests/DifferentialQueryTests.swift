@@ -70,7 +70,9 @@ import Testing
                 if page.isEmpty { break }
                 for asset in page {
                     guard case .id(let id) = asset.key else { continue }
-                    model.assets.append((id, asset.ordinal.rawValue, Set(asset.labels.map(\.name))))
+                    // The model's labels are names (unique here); assets show paths.
+                    let names = try asset.labels.map { try #require(try ns.label($0.id)).name }
+                    model.assets.append((id, asset.ordinal.rawValue, Set(names)))
                 }
                 after = page.last?.ordinal
             }
@@ -156,7 +158,7 @@ struct NaiveEvaluator {
                 patterns.contains { pattern in
                     switch pattern {
                     case .exact(let name): labels.contains(name)
-                    case .prefix(let prefix): labels.contains { $0.hasPrefix(prefix) }
+                    case .prefix(let prefix): labels.contains { $0.hasPrefix(prefix) || path(of: $0).hasPrefix(prefix) }
                     }
                 }
             }
@@ -173,6 +175,11 @@ struct NaiveEvaluator {
         case .or(let operands):
             return operands.reduce(RoaringBitmap()) { $0.union(evaluate($1, universe: universe)) }
         }
+    }
+
+    /// The label's path: its ancestors' names and its own, joined by `/` (no name here has one).
+    private func path(of label: String) -> String {
+        model.parents[label].map { path(of: $0) + "/" + label } ?? label
     }
 
     private func isUnder(_ label: String, _ ancestor: String) -> Bool {

@@ -36,7 +36,8 @@ import Testing
         #expect(try keys("asset:3,6,999") == [.id(3), .id(6)])
         #expect(try fixture.run("*").count == 6)
         let result = try fixture.run("label:api")
-        #expect(result.assets.first?.labels.map(\.name) == ["env-prod", "api"])
+        // Assets name labels below the root by their paths.
+        #expect(result.assets.first?.labels.map(\.name) == ["env/env-prod", "api"])
     }
 
     /// A page carries ordinals, keys or whole assets as asked, the same assets in the same order.

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import LabelFormats
 import LabelIndex
@@ -183,9 +184,8 @@ import Testing
         }
     }
 
-    /// Choice 24, deviation: names are unique per account (the engine's label dictionary), so a
-    /// duplicate is a 409; colors must be #RRGGBB and default from the palette; names are
-    /// capped at 255 UTF-8 bytes.
+    /// Choice 24: names are unique among siblings, so a duplicate beside its twin is a 409;
+    /// colors must be #RRGGBB and default from the palette; names are capped at 255 UTF-8 bytes.
     @Test func namesAndColors() async throws {
         try await withServer { server in
             let key = try server.key()
@@ -211,6 +211,88 @@ import Testing
                 .post, "/API/label", headers: ["APIKEY": key],
                 json: #"{"name":"\#(String(repeating: "n", count: 255))"}"#)
             #expect(reply.status == 200)
+        }
+    }
+
+    /// Jotform trees repeat names under different parents (`2024/Q1`, `2025/Q1`): create,
+    /// rename, move, list, query and delete them through `/API`, with conflicts only among
+    /// siblings, and the query language naming each by its path.
+    @Test func repeatedNamesUnderDifferentParents() async throws {
+        try await withServer { server in
+            let key = try server.key()
+            let y2024 = try await server.createLabel(key, #"{"name":"2024"}"#)
+            let y2025 = try await server.createLabel(key, #"{"name":"2025"}"#)
+            let q1of2024 = try await server.createLabel(key, #"{"name":"Q1","parent":"\#(y2024)"}"#)
+            let q1of2025 = try await server.createLabel(key, #"{"name":"Q1","parent":"\#(y2025)"}"#)
+            var reply = try await server.send(
+                .post, "/API/label", headers: ["APIKEY": key], json: #"{"name":"Q1","parent":"\#(y2025)"}"#)
+            #expect(reply.status == 409)
+            #expect(reply["message"]?.stringValue?.contains("2025/Q1") == true)
+            // A script that re-creates what it made gets the same 409, not a second label.
+            let q2of2025 = try await server.createLabel(key, #"{"name":"Q2","parent":"\#(y2025)"}"#)
+            reply = try await server.send(
+                .put, "/API/label/\(q2of2025)", headers: ["APIKEY": key], json: #"{"name":"Q1"}"#)
+            #expect(reply.status == 409)
+            for (label, resource) in [(q1of2024, "10"), (q1of2025, "20")] {
+                reply = try await server.send(
+                    .put, "/API/label/\(label)/add-resources", headers: ["APIKEY": key],
+                    json: #"{"resources":["\#(resource)"]}"#)
+                #expect(reply.status == 200)
+            }
+            var tree = try await server.send(.get, "/API/user/labels", headers: ["APIKEY": key])
+            let years = try #require(tree["content"]?["sublabels"]?.arrayValue)
+            #expect(years.map { $0["name"] } == ["2024", "2025"])
+            #expect(years.map { $0["sublabels"]?.arrayValue?.map { $0["name"] } } == [["Q1"], ["Q1", "Q2"]])
+            reply = try await server.send(.get, "/API/label/\(q1of2025)", headers: ["APIKEY": key])
+            #expect(reply["content"]?["name"] == "Q1")
+            #expect(try server.labels(of: .typed(type: "form", id: "20"), in: "acme/default") == ["2025/Q1"])
+
+            // The query language names a label below the root by its path.
+            func ids(_ query: String) async throws -> [JSONValue]? {
+                let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let reply = try await server.send(.get, "/v1/query?q=\(encoded)", headers: ["X-API-Key": key])
+                #expect(reply.status == 200, "\(query): \(reply.text)")
+                return reply["assets"]?.arrayValue?.map { $0["id"] ?? .null }
+            }
+            #expect(try await ids("label:2025/Q1") == ["form:20"])
+            #expect(try await ids("label:2024/Q1") == ["form:10"])
+            #expect(try await ids("under:2025") == ["form:20"])
+            // A bare name that two labels below the root share names neither: the error lists paths.
+            let ambiguous = try await server.send(.get, "/v1/query?q=label:Q1", headers: ["X-API-Key": key])
+            #expect(ambiguous.status == 400)
+            #expect(ambiguous["message"]?.stringValue?.contains(#"label:"2024/Q1", label:"2025/Q1""#) == true)
+
+            // Renames and moves carry the subtree's paths along.
+            reply = try await server.send(
+                .put, "/API/label/\(y2025)", headers: ["APIKEY": key], json: #"{"name":"FY25"}"#)
+            #expect(reply.status == 200)
+            #expect(try await ids("label:FY25/Q1") == ["form:20"])
+            reply = try await server.send(
+                .put, "/API/label/\(q1of2024)", headers: ["APIKEY": key], json: #"{"parent":"\#(y2025)"}"#)
+            #expect(reply.status == 409)
+            reply = try await server.send(
+                .put, "/API/label/\(q1of2024)", headers: ["APIKEY": key], json: #"{"parent":"0"}"#)
+            #expect(reply.status == 200)
+            #expect(try await ids("label:Q1") == ["form:10"])
+
+            // Deleting a year deletes its quarters only; the names are free again.
+            reply = try await server.send(.delete, "/API/label/\(y2025)", headers: ["APIKEY": key])
+            #expect(reply["content"] == true)
+            reply = try await server.send(.get, "/API/label/\(q1of2024)", headers: ["APIKEY": key])
+            #expect(reply.status == 200)
+            let again = try await server.createLabel(key, #"{"name":"2025"}"#)
+            _ = try await server.createLabel(key, #"{"name":"Q1","parent":"\#(again)"}"#)
+            tree = try await server.send(.get, "/API/user/labels", headers: ["APIKEY": key])
+            #expect(tree["content"]?["sublabels"]?.arrayValue?.map { $0["name"] } == ["2024", "Q1", "2025"])
+
+            // A path has a limit of its own (480 bytes), beside each name's 255.
+            let long = String(repeating: "n", count: 200)
+            let top = try await server.createLabel(key, #"{"name":"\#(long)"}"#)
+            let middle = try await server.createLabel(key, #"{"name":"\#(long)","parent":"\#(top)"}"#)
+            reply = try await server.send(
+                .post, "/API/label", headers: ["APIKEY": key], json: #"{"name":"\#(long)","parent":"\#(middle)"}"#)
+            #expect(reply.status == 400)
+            #expect(reply["message"]?.stringValue?.contains("the limit is 480") == true)
         }
     }
 

@@ -12,8 +12,11 @@ public struct LabelID: RawRepresentable, Hashable, Comparable, Sendable, CustomS
 /// A label definition.
 public struct Label: Hashable, Sendable, Identifiable {
     public var id: LabelID
-    /// Unique inside the namespace; exact and case-sensitive.
+    /// Exact and case-sensitive; unique among the label's siblings (labels with the same parent).
     public var name: String
+    /// How strings name the label (see `LabelPath`): its name at the top level, else its
+    /// parent's path, `/` and its name (`2025/Q1`). Unique inside the namespace.
+    public var path: String
     public var color: LabelColor
     public var parent: LabelID?
     /// A namespace-level weight (e.g. ActionHub's recommendation strength); opaque to the engine.

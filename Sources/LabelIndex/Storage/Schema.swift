@@ -13,7 +13,8 @@ import LMDB
 /// | records | ns, ordinal >> 3 | `RecordGroup` of up to 8 `AssetRecord`s (attributes + labels) |
 /// | metadata | ns, ordinal | an asset's metadata bytes, when it has any |
 /// | labels | ns, label id | `LabelRecord` |
-/// | labelNames | ns, name | label id u32 BE |
+/// | labelNames | ns, path (`LabelPath`) | label id u32 BE |
+/// | labelsByName (DUPSORT, DUPFIXED, INTEGERDUP) | ns, name | ids of the labels with that name |
 /// | children (DUPSORT, DUPFIXED, INTEGERDUP) | ns, parent id (0 = root) | child ids |
 /// | postings | ns, list, block u16 | `PostingsChunk` |
 /// | postings | ns, list | the list's cardinality, u64 LE (sorts just before its chunks) |
@@ -28,11 +29,14 @@ struct Schema: Sendable {
     let metadata: Database
     let labels: Database
     let labelNames: Database
+    let labelsByName: Database
     let children: Database
     let postings: Database
     let appData: Database
 
-    static let version: UInt32 = 1
+    /// 2: `labelNames` is keyed by path, and `labelsByName` added (schema 1 kept names unique
+    /// and `labelNames` keyed by name; it is converted on a writable open).
+    static let version: UInt32 = 2
     static let versionKey = Array("schema_version".utf8)
     static let nextNamespaceKey = Array("next_namespace_id".utf8)
 
@@ -41,22 +45,35 @@ struct Schema: Sendable {
         ("intKeys", [.duplicateSort, .duplicateFixed]), ("typedKeys", []), ("records", []),
         ("labels", []), ("labelNames", []), ("children", [.duplicateSort, .duplicateFixed, .integerDuplicate]),
         ("postings", []), ("appData", []), ("metadata", []),
+        ("labelsByName", [.duplicateSort, .duplicateFixed, .integerDuplicate]),
     ]
 
     static let databaseNames = layout.map(\.name)
 
-    /// Opens every database, creating missing ones and checking the schema version.
+    /// Opens every database, creating missing ones, checking the schema version and
+    /// converting a schema-1 store.
     static func open(in txn: WriteTransaction) throws -> Schema {
         let handles = try layout.map { try txn.openDatabase(named: $0.name, flags: $0.flags.union(.create)) }
         let schema = Schema(handles)
         if let stored = try txn.value(in: schema.meta, forKey: versionKey) {
-            try checkVersion(stored)
+            let found = try storedVersion(stored)
+            guard found == 1 || found == version else {
+                throw LabelIndexError.unsupportedSchema(found: found, supported: version)
+            }
+            if found == 1 {
+                try PathIndexMigration.run(in: txn, schema: schema)
+                try schema.writeVersion(in: txn)
+            }
         } else {
-            var writer = ByteWriter()
-            writer.appendLittleEndian(version)
-            try txn.put(writer.bytes, in: schema.meta, forKey: versionKey)
+            try schema.writeVersion(in: txn)
         }
         return schema
+    }
+
+    private func writeVersion(in txn: WriteTransaction) throws {
+        var writer = ByteWriter()
+        writer.appendLittleEndian(Self.version)
+        try txn.put(writer.bytes, in: meta, forKey: Self.versionKey)
     }
 
     /// Opens the databases of an existing store without writing (read-only environments).
@@ -72,16 +89,16 @@ struct Schema: Sendable {
         guard let stored = try txn.value(in: schema.meta, forKey: versionKey) else {
             throw LabelIndexError.corrupted("schema version missing")
         }
-        try checkVersion(stored)
+        let found = try storedVersion(stored)
+        guard found == version else { throw LabelIndexError.unsupportedSchema(found: found, supported: version) }
         return schema
     }
 
-    private static func checkVersion(_ stored: [UInt8]) throws {
-        let found = try stored.withUnsafeBytes { raw throws(LabelIndexError) in
+    private static func storedVersion(_ stored: [UInt8]) throws -> UInt32 {
+        try stored.withUnsafeBytes { raw throws(LabelIndexError) in
             var reader = ByteReader(raw)
             return try reader.readLittleEndianUInt32()
         }
-        guard found == version else { throw LabelIndexError.unsupportedSchema(found: found, supported: version) }
     }
 
     private init(_ handles: [Database]) {
@@ -97,6 +114,7 @@ struct Schema: Sendable {
         postings = handles[9]
         appData = handles[10]
         metadata = handles[11]
+        labelsByName = handles[12]
     }
 
     var all: [(name: String, database: Database)] {
@@ -104,7 +122,7 @@ struct Schema: Sendable {
             Self.databaseNames,
             [
                 meta, namespaces, namespaceNames, intKeys, typedKeys, records, labels, labelNames, children, postings,
-                appData, metadata,
+                appData, metadata, labelsByName,
             ]
         ).map { ($0, $1) }
     }

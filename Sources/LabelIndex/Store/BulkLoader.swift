@@ -68,15 +68,20 @@ public final class BulkLoader {
 
     // MARK: Labels
 
-    /// The id of `name`, creating the label (default color, at the root) when missing.
-    public func labelID(named name: String) throws -> LabelID {
-        if let existing = try namespace.labelID(named: name) { return existing }
+    /// The id of the label `address` names (its path, or a name only one label has: see
+    /// `NamespaceReader.labelID(named:)`), creating a top-level label named `address` (default
+    /// color) when it names none.
+    public func labelID(named address: String) throws -> LabelID {
+        if let existing = try namespace.labelID(named: address) { return existing }
         summary.labelsCreated += 1
-        return try namespace.createLabel(NewLabel(name: name)).id
+        return try namespace.createLabel(NewLabel(name: address)).id
     }
 
-    /// Creates the label, or updates the color, parent and weight of an existing one. The
-    /// parent is created (at the root) when it does not exist yet.
+    /// Creates the label named `name` under the label `parentName` names (at the root when
+    /// `nil`), or updates the color and weight of the one that is there. The parent is found
+    /// (or created at the root) as `labelID(named:)` finds labels. A
+    /// definition never moves a label: names are unique only among siblings, so the same name
+    /// under another parent is another label.
     @discardableResult
     public func defineLabel(
         named name: String, color: LabelColor?, parentName: String?, weight: Double?
@@ -84,17 +89,20 @@ public final class BulkLoader {
         -> LabelID
     {
         let parent = try parentName.map { try labelID(named: $0) }
-        if let existing = try namespace.labelID(named: name) {
+        let path = LabelPath.path(of: name, under: try parent.map { try namespace.labelPath($0.rawValue) })
+        let label: LabelID
+        if let existing = try namespace.labelID(named: path) {
             let current = try namespace.label(existing)
             var update = LabelUpdate()
             if let color, color != current?.color { update.color = color }
-            if current?.parent != parent { update.parent = parent.map { .label($0) } ?? .root }
             if current?.weight != weight { update.weight = .some(weight) }
             if update != LabelUpdate() { try namespace.updateLabel(existing, update) }
-            return existing
+            label = existing
+        } else {
+            summary.labelsCreated += 1
+            label = try namespace.createLabel(NewLabel(name: name, color: color, parent: parent, weight: weight)).id
         }
-        summary.labelsCreated += 1
-        return try namespace.createLabel(NewLabel(name: name, color: color, parent: parent, weight: weight)).id
+        return label
     }
 
     // MARK: Assets

@@ -21,7 +21,10 @@ public enum LabelIndexError: Error, Hashable, Sendable {
     case assetNotFound(AssetKey)
     case labelNotFound(LabelID)
     case labelNameNotFound(String)
+    /// A label with this path (its name, at the top level) is already there.
     case labelAlreadyExists(String)
+    /// The label's path (see `LabelPath`) would be longer than `limit` UTF-8 bytes.
+    case labelPathTooLong(String, bytes: Int, limit: Int)
     /// Moving `label` under `parent` would make it its own ancestor.
     case hierarchyCycle(label: LabelID, parent: LabelID)
     /// The hierarchy would be deeper than `limit` levels.
@@ -52,7 +55,7 @@ public enum LabelIndexError: Error, Hashable, Sendable {
         switch self {
         case .invalidLabelName, .invalidNamespaceName, .invalidAssetKey, .invalidAssetType, .valueTooLarge,
             .invalidWeight, .assetNotFound, .labelNotFound, .labelNameNotFound, .labelAlreadyExists,
-            .hierarchyCycle, .hierarchyTooDeep:
+            .labelPathTooLong, .hierarchyCycle, .hierarchyTooDeep:
             true
         case .labelIDsExhausted, .assetCapacityReached, .corrupted, .unsupportedSchema, .outOfSpace, .storage:
             false
@@ -73,11 +76,16 @@ extension LabelIndexError: CustomStringConvertible {
         case .labelNotFound(let id): "label \(id) not found"
         case .labelNameNotFound(let name): "label \(quoted(name)) not found"
         case .labelAlreadyExists(let name): "a label named \(quoted(name)) already exists"
+        case .labelPathTooLong(let path, let bytes, let limit):
+            "the label path \(quoted(path)) would be \(bytes) UTF-8 bytes long; the limit is \(limit)"
         case .hierarchyCycle(let label, let parent): "moving label \(label) under \(parent) would create a cycle"
         case .hierarchyTooDeep(let limit): "the label hierarchy would be deeper than \(limit) levels"
         case .labelIDsExhausted: "the namespace has no label ids left"
         case .assetCapacityReached(let limit): "the namespace holds its maximum of \(limit) assets"
         case .corrupted(let detail): "stored data is corrupted: \(detail)"
+        case .unsupportedSchema(let found, let supported) where found < supported:
+            "the database has schema version \(found), from an older LabelIndex; open it writable once "
+                + "(for example with `labelindex serve` or `import`) to convert it to version \(supported)"
         case .unsupportedSchema(let found, let supported):
             "database schema version \(found) is not supported (this build reads version \(supported))"
         case .outOfSpace(let path, let available):

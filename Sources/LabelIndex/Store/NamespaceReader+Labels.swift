@@ -8,14 +8,35 @@ extension NamespaceReader {
         return try makeLabel(stored, id: labelID.rawValue)
     }
 
-    public func label(named name: String) throws -> Label? {
-        guard let labelID = try lookupLabelID(name) else { return nil }
-        return try label(LabelID(labelID))
+    /// The label `address` names; see `labelID(named:)`.
+    public func label(named address: String) throws -> Label? {
+        guard let labelID = try labelID(named: address) else { return nil }
+        return try label(labelID)
     }
 
-    /// The id of the label with this exact name.
-    public func labelID(named name: String) throws -> LabelID? {
-        try lookupLabelID(name).map { LabelID($0) }
+    /// The label `address` names (exact and case-sensitive): the label whose path (see
+    /// `LabelPath`) it is, else the only label whose name it is. So `2025/Q1` names `Q1` under
+    /// `2025`, and so does `Q1` while no top-level label and no other label is named `Q1`.
+    /// `nil` when it names no label, or several (`labelIDs(withName:)` lists them).
+    public func labelID(named address: String) throws -> LabelID? {
+        if let id = try lookupPath(address) { return LabelID(id) }
+        let namesakes = try labelIDs(withName: address, limit: 2)
+        return namesakes.count == 1 ? namesakes[0] : nil
+    }
+
+    /// The labels named exactly `name`, under any parent, in id order (at most `limit`).
+    public func labelIDs(withName name: String, limit: Int = .max) throws -> [LabelID] {
+        var result: [LabelID] = []
+        _ = try transaction.withCursor(on: schema.labelsByName) { cursor in
+            try Keys.labelName(id, name).withUnsafeBytes { key in
+                try cursor.forEachDuplicatePage(ofKey: key) { values in
+                    for offset in stride(from: 0, to: values.count, by: 4) where result.count < limit {
+                        result.append(LabelID(values.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// Every label, in id (creation) order.
@@ -39,15 +60,44 @@ extension NamespaceReader {
         return result
     }
 
-    /// Labels whose names start with `prefix`, in name (byte) order: a range scan of the name
-    /// index, so its cost follows the number of matches, not the number of labels.
+    /// Labels whose path or name starts with `prefix`, in path (byte) order: range scans of the
+    /// path and name indexes, so the cost follows the number of matches, not of labels.
     public func labelIDs(withPrefix prefix: String) throws -> [LabelID] {
         try labelNames(withPrefix: prefix).map(\.id)
     }
 
-    /// The ids and names of the labels whose names start with `prefix`, in name (byte) order,
-    /// read from the name index alone (no label record is decoded).
+    /// The ids and paths of the labels whose path or name starts with `prefix`, in path (byte)
+    /// order.
     package func labelNames(withPrefix prefix: String) throws -> [(id: LabelID, name: String)] {
+        var result = try pathsStarting(with: prefix)
+        var seen = Set(result.map(\.id))
+        var namesakes: [LabelID] = []
+        try transaction.withCursor(on: schema.labelsByName) { cursor in
+            try Keys.labelName(id, prefix).withUnsafeBytes { start in
+                var op = CursorOperation.setRange(start)
+                while try cursor.get(
+                    op,
+                    { key, value -> Bool in
+                        guard key.starts(with: start), value.count == 4 else { return false }
+                        namesakes.append(LabelID(value.loadUnaligned(as: UInt32.self)))
+                        return true
+                    }) == true
+                {
+                    op = .next
+                }
+            }
+        }
+        let pathMatches = result.count
+        for label in namesakes where seen.insert(label).inserted {
+            result.append((label, try labelPath(label.rawValue)))
+        }
+        if result.count > pathMatches { result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
+        return result
+    }
+
+    /// The ids and paths of the labels whose paths start with `prefix`, in path (byte) order,
+    /// read from the path index alone (no label record is decoded).
+    private func pathsStarting(with prefix: String) throws -> [(id: LabelID, name: String)] {
         var result: [(id: LabelID, name: String)] = []
         try transaction.withCursor(on: schema.labelNames) { cursor in
             try Keys.labelName(id, prefix).withUnsafeBytes { start in
@@ -130,15 +180,16 @@ extension NamespaceReader {
         }
     }
 
-    func lookupLabelID(_ name: String) throws -> UInt32? {
-        try transaction.withValue(in: schema.labelNames, forKey: Keys.labelName(id, name)) { raw in
+    /// The id of the label whose path is `path`.
+    func lookupPath(_ path: String) throws -> UInt32? {
+        try transaction.withValue(in: schema.labelNames, forKey: Keys.labelName(id, path)) { raw in
             raw.count == 4 ? Keys.readBigEndianUInt32(raw) : nil
         } ?? nil
     }
 
     func makeLabel(_ stored: LabelRecord, id labelID: UInt32) throws -> Label {
         Label(
-            id: LabelID(labelID), name: stored.name, color: LabelColor(rgb: stored.color),
+            id: LabelID(labelID), name: stored.name, path: try labelPath(labelID), color: LabelColor(rgb: stored.color),
             parent: stored.parent.map { LabelID($0) }, weight: stored.weight, createdAt: Clock.date(stored.createdAt),
             updatedAt: Clock.date(stored.updatedAt), assetCount: try count(of: labelID))
     }

@@ -183,7 +183,7 @@ public class NamespaceReader {
         for index in withMetadata { assets[index].metadata = try metadata(at: assets[index].ordinal.rawValue) }
         for index in unnamed {
             for position in assets[index].labels.indices {
-                assets[index].labels[position].name = try labelName(assets[index].labels[position].id.rawValue)
+                assets[index].labels[position].name = try labelPath(assets[index].labels[position].id.rawValue)
             }
         }
         return assets
@@ -348,20 +348,31 @@ public class NamespaceReader {
     func resolve(_ stored: [AssetRecord.StoredLabel]) throws -> [AssetLabel] {
         let shared = sharedLabelNames
         return try stored.map { label in
-            AssetLabel(id: LabelID(label.id), name: try shared[label.id] ?? labelName(label.id), weight: label.weight)
+            AssetLabel(id: LabelID(label.id), name: try shared[label.id] ?? labelPath(label.id), weight: label.weight)
         }
     }
 
-    func labelName(_ labelID: UInt32) throws -> String {
-        if let name = sharedLabelNames[labelID] ?? labelNameMemo[labelID] { return name }
+    /// The label's path (what an asset's label is called; see `LabelPath`), from the caches or
+    /// built from its ancestors' records.
+    func labelPath(_ labelID: UInt32) throws -> String { try labelPath(labelID, depth: 1) }
+
+    private func labelPath(_ labelID: UInt32, depth: Int) throws -> String {
+        if let path = sharedLabelNames[labelID] ?? labelNameMemo[labelID] { return path }
         guard let label = try labelRecord(labelID) else {
             throw LabelIndexError.corrupted("asset refers to missing label \(labelID)")
         }
-        if fillsSharedCaches {
-            store.labelNames.insert(label.name, for: labelID, namespace: id, generation: record.labelGeneration)
+        // Every level adds at least two bytes to a path, so only a parent cycle (a damaged store)
+        // goes deeper than this.
+        guard depth <= LabelPath.limit else {
+            throw LabelIndexError.corrupted("label hierarchy cycle above label \(labelID)")
         }
-        labelNameMemo[labelID] = label.name
-        return label.name
+        let path = LabelPath.path(
+            of: label.name, under: try label.parent.map { try labelPath($0, depth: depth + 1) })
+        if fillsSharedCaches {
+            store.labelNames.insert(path, for: labelID, namespace: id, generation: record.labelGeneration)
+        }
+        labelNameMemo[labelID] = path
+        return path
     }
 
     /// Whether this reader's data is committed (a snapshot), so it may fill the caches that

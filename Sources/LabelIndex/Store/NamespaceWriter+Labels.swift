@@ -4,21 +4,25 @@ import Roaring
 extension NamespaceWriter {
     // MARK: Label definitions
 
-    /// Creates a label.
-    /// - Throws: `labelAlreadyExists`, `invalidLabelName`, `labelNotFound` (parent),
-    ///   `hierarchyTooDeep`.
+    /// Creates a label. Its name must be unique among its siblings, and its path (see
+    /// `LabelPath`) in the namespace.
+    /// - Throws: `labelAlreadyExists` (the path is taken), `invalidLabelName`,
+    ///   `labelPathTooLong`, `labelNotFound` (parent), `hierarchyTooDeep`.
     @discardableResult
     public func createLabel(_ new: NewLabel) throws -> Label {
         try validateLabelName(new.name)
         try Validation.checkWeight(new.weight)
-        if try lookupLabelID(new.name) != nil { throw LabelIndexError.labelAlreadyExists(new.name) }
+        var parentPath: String?
         if let parent = new.parent {
             guard try labelRecord(parent.rawValue) != nil else { throw LabelIndexError.labelNotFound(parent) }
             let depth = try ancestors(of: parent).count + 2
             if depth > store.options.maxHierarchyDepth {
                 throw LabelIndexError.hierarchyTooDeep(limit: store.options.maxHierarchyDepth)
             }
+            parentPath = try labelPath(parent.rawValue)
         }
+        let path = LabelPath.path(of: new.name, under: parentPath)
+        try checkPathIsFree(path)
         guard record.nextLabelID <= NamespaceRecord.lastLabelID else { throw LabelIndexError.labelIDsExhausted }
         let labelID = record.nextLabelID
         let now = writer.now
@@ -26,6 +30,7 @@ extension NamespaceWriter {
             name: new.name, color: (new.color ?? .default(forName: new.name)).rgb, parent: new.parent?.rawValue,
             weight: new.weight, createdAt: now, updatedAt: now)
         try putLabelRecord(stored, id: labelID)
+        try putPathIndex(path, id: labelID)
         try putNameIndex(new.name, id: labelID)
         try linkChild(labelID, to: new.parent?.rawValue ?? 0)
         updateRecord {
@@ -35,39 +40,42 @@ extension NamespaceWriter {
         return try makeLabel(stored, id: labelID)
     }
 
-    /// The id of the label named `name`, creating it (default color, at the root) if needed.
-    public func labelID(ensuring name: String) throws -> LabelID {
-        if let existing = try lookupLabelID(name) { return LabelID(existing) }
-        return try createLabel(NewLabel(name: name)).id
+    /// The id of the label `address` names (see `labelID(named:)`), creating a top-level label
+    /// named `address` (default color) if it names none.
+    public func labelID(ensuring address: String) throws -> LabelID {
+        if let existing = try labelID(named: address) { return existing }
+        return try createLabel(NewLabel(name: address)).id
     }
 
-    /// Renames, recolors, re-weights or moves a label.
-    /// - Throws: `labelNotFound`, `labelAlreadyExists` (rename onto a taken name),
-    ///   `hierarchyCycle`, `hierarchyTooDeep`.
+    /// Renames, recolors, re-weights or moves a label. A rename or a move changes the paths of
+    /// the label and of everything below it.
+    /// - Throws: `labelNotFound`, `labelAlreadyExists` (a new path is taken), `invalidLabelName`,
+    ///   `labelPathTooLong`, `hierarchyCycle`, `hierarchyTooDeep`.
     @discardableResult
     public func updateLabel(_ labelID: LabelID, _ update: LabelUpdate) throws -> Label {
         guard var stored = try labelRecord(labelID.rawValue) else { throw LabelIndexError.labelNotFound(labelID) }
-        if let name = update.name, name != stored.name {
-            try validateLabelName(name)
-            if try lookupLabelID(name) != nil { throw LabelIndexError.labelAlreadyExists(name) }
-            try writeTransaction.delete(from: schema.labelNames, key: Keys.labelName(id, stored.name))
+        let renamed = update.name.map { $0 != stored.name } ?? false
+        let moved = update.parent.map { $0.id?.rawValue != stored.parent } ?? false
+        if renamed, let name = update.name { try validateLabelName(name) }
+        if let weight = update.weight { try Validation.checkWeight(weight) }
+        if moved, let parent = update.parent { try checkMove(labelID, under: parent.id) }
+        if renamed || moved {
+            let parent = moved ? update.parent?.id?.rawValue : stored.parent
+            let parentPath = try parent.map { try labelPath($0) }
+            try repath(labelID.rawValue, to: LabelPath.path(of: update.name ?? stored.name, under: parentPath))
+        }
+        if renamed, let name = update.name {
+            try removeNameIndex(stored.name, id: labelID.rawValue)
             try putNameIndex(name, id: labelID.rawValue)
             stored.name = name
-            labelNameMemo[labelID.rawValue] = nil
-            updateRecord { $0.labelGeneration += 1 }
         }
-        if let color = update.color { stored.color = color.rgb }
-        if let weight = update.weight {
-            try Validation.checkWeight(weight)
-            stored.weight = weight
-        }
-        if let parent = update.parent, parent.id?.rawValue != stored.parent {
-            try checkMove(labelID, under: parent.id)
+        if moved, let parent = update.parent {
             try unlinkChild(labelID.rawValue, from: stored.parent ?? 0)
             try linkChild(labelID.rawValue, to: parent.id?.rawValue ?? 0)
             stored.parent = parent.id?.rawValue
-            updateRecord { $0.labelGeneration += 1 }
         }
+        if let color = update.color { stored.color = color.rgb }
+        if let weight = update.weight { stored.weight = weight }
         stored.updatedAt = writer.now
         try putLabelRecord(stored, id: labelID.rawValue)
         return try makeLabel(stored, id: labelID.rawValue)
@@ -79,10 +87,11 @@ extension NamespaceWriter {
     public func deleteLabel(_ labelID: LabelID) throws -> [LabelID] {
         guard try labelRecord(labelID.rawValue) != nil else { throw LabelIndexError.labelNotFound(labelID) }
         let doomed = [labelID] + (try descendants(of: labelID))
-        // Children before parents, so every unlinkChild finds its parent still present.
+        // Children before parents, so every unlinkChild (and labelPath) finds the parent present.
         for label in doomed.reversed() {
             let list = label.rawValue
             guard let stored = try labelRecord(list) else { continue }
+            let path = try labelPath(list)
             for block in 0..<blockLimit {
                 guard let members = try chunk(list: list, block: UInt16(block)) else { continue }
                 for ordinal in members {
@@ -90,7 +99,8 @@ extension NamespaceWriter {
                 }
             }
             try removeAllPostings(of: list)
-            try writeTransaction.delete(from: schema.labelNames, key: Keys.labelName(id, stored.name))
+            try writeTransaction.delete(from: schema.labelNames, key: Keys.labelName(id, path))
+            try removeNameIndex(stored.name, id: list)
             try Keys.pair(id, list).withUnsafeBytes { key in
                 try writeTransaction.delete(from: schema.labels, key: key)
                 try writeTransaction.delete(from: schema.children, key: key)
@@ -180,7 +190,7 @@ extension NamespaceWriter {
                 kind: .remove,
                 labels: try names.compactMap { name in
                     try validateLabelName(name)
-                    return try lookupLabelID(name).map { AssetRecord.StoredLabel(id: $0, weight: nil) }
+                    return try labelID(named: name).map { AssetRecord.StoredLabel(id: $0.rawValue, weight: nil) }
                 })
         }
     }
@@ -239,10 +249,65 @@ extension NamespaceWriter {
         }
     }
 
-    private func putNameIndex(_ name: String, id labelID: UInt32) throws {
+    private func putPathIndex(_ path: String, id labelID: UInt32) throws {
         var value = ByteWriter()
         value.appendBigEndian(labelID)
-        try writeTransaction.put(value.bytes, in: schema.labelNames, forKey: Keys.labelName(id, name))
+        try writeTransaction.put(value.bytes, in: schema.labelNames, forKey: Keys.labelName(id, path))
+    }
+
+    private func putNameIndex(_ name: String, id labelID: UInt32) throws {
+        try withUnsafeBytes(of: labelID) { value in
+            try Keys.labelName(id, name).withUnsafeBytes {
+                try writeTransaction.put(value, in: schema.labelsByName, forKey: $0)
+            }
+        }
+    }
+
+    private func removeNameIndex(_ name: String, id labelID: UInt32) throws {
+        try withUnsafeBytes(of: labelID) { value in
+            try Keys.labelName(id, name).withUnsafeBytes {
+                _ = try writeTransaction.delete(from: schema.labelsByName, key: $0, value: value)
+            }
+        }
+    }
+
+    /// Refuses a path that is too long or already names a label.
+    private func checkPathIsFree(_ path: String) throws {
+        let bytes = path.utf8.count
+        if bytes > LabelPath.limit {
+            throw LabelIndexError.labelPathTooLong(path, bytes: bytes, limit: LabelPath.limit)
+        }
+        if try lookupPath(path) != nil { throw LabelIndexError.labelAlreadyExists(path) }
+    }
+
+    /// Gives `label` the path `path` and its descendants the paths below it, in the path index.
+    /// Every old path is removed before any new one is checked, so a subtree may move onto
+    /// paths it held itself.
+    private func repath(_ label: UInt32, to path: String) throws {
+        var moving: [(id: UInt32, name: String, parent: UInt32)] = []
+        var frontier = [label]
+        while !frontier.isEmpty {
+            var next: [UInt32] = []
+            for member in frontier {
+                guard let stored = try labelRecord(member) else { continue }
+                moving.append((member, stored.name, stored.parent ?? 0))
+                next.append(contentsOf: try childIDs(of: member))
+            }
+            frontier = next
+        }
+        for member in moving {
+            try writeTransaction.delete(from: schema.labelNames, key: Keys.labelName(id, try labelPath(member.id)))
+        }
+        // Breadth first: every parent's new path is known before its children's.
+        var newPaths: [UInt32: String] = [label: path]
+        for member in moving {
+            let memberPath = newPaths[member.id] ?? LabelPath.path(of: member.name, under: newPaths[member.parent])
+            newPaths[member.id] = memberPath
+            try checkPathIsFree(memberPath)
+            try putPathIndex(memberPath, id: member.id)
+        }
+        labelNameMemo.removeAll()
+        updateRecord { $0.labelGeneration += 1 }
     }
 
     private func linkChild(_ child: UInt32, to parent: UInt32) throws {

@@ -153,13 +153,14 @@ private struct NamespaceVerifier {
             children.append((Keys.readBigEndianUInt32(key, at: 4), value.loadUnaligned(as: UInt32.self)))
         }
         let childLinks = Set(children.map { UInt64($0.parent) << 32 | UInt64($0.child) })
+        let paths = Self.paths(of: decoded, depthLimit: reader.store.options.maxHierarchyDepth)
 
         for (labelID, label) in decoded.sorted(by: { $0.key < $1.key }) {
             if labelID >= reader.record.nextLabelID {
                 flag(.labelRecord, "label \(labelID) is not below the next label id \(reader.record.nextLabelID)")
             }
-            if labelIDByName[Array(label.name.utf8)] != labelID {
-                flag(.nameIndex, "label \(labelID) named \"\(label.name)\" is not found under that name")
+            if let path = paths[labelID], labelIDByName[Array(path.utf8)] != labelID {
+                flag(.nameIndex, "label \(labelID) with the path \"\(path)\" is not found under that path")
             }
             if let parent = label.parent, decoded[parent] == nil {
                 flag(.hierarchy, "label \(labelID) has missing parent \(parent)")
@@ -179,14 +180,49 @@ private struct NamespaceVerifier {
                     "label \(labelID) is deeper than \(reader.store.options.maxHierarchyDepth) levels or in a cycle")
             }
         }
-        for (name, labelID) in names where decoded[labelID].map({ Array($0.name.utf8) != name }) ?? true {
+        for (name, labelID) in names where paths[labelID].map({ Array($0.utf8) != name }) ?? true {
             flag(
                 .nameIndex,
-                "name \"\(String(decoding: name, as: UTF8.self))\" points to label \(labelID), which is not named so")
+                "path \"\(String(decoding: name, as: UTF8.self))\" points to label \(labelID), which has another path")
+        }
+        var namesakes: [(name: [UInt8], labelID: UInt32)] = []
+        try forEachEntry(in: schema.labelsByName) { key, value in
+            namesakes.append((Array(key[4...]), value.count == 4 ? value.loadUnaligned(as: UInt32.self) : 0))
+        }
+        let listedUnderName = Set(namesakes.map(\.labelID))
+        for (labelID, label) in decoded.sorted(by: { $0.key < $1.key }) where !listedUnderName.contains(labelID) {
+            flag(.nameIndex, "label \(labelID) named \"\(label.name)\" is not listed under its name")
+        }
+        for (name, labelID) in namesakes where decoded[labelID].map({ Array($0.name.utf8) != name }) ?? true {
+            flag(
+                .nameIndex,
+                "the name \"\(String(decoding: name, as: UTF8.self))\" lists label \(labelID), which is not named so")
         }
         for (parent, child) in children where decoded[child].map({ ($0.parent ?? 0) != parent }) ?? true {
             flag(.hierarchy, "children of \(parent) list \(child), whose parent is not \(parent)")
         }
+    }
+
+    /// Each label's path (see `LabelPath`), built from the records alone; labels in a cycle, too
+    /// deep or below a missing parent have none (the hierarchy checks report them).
+    static func paths(of labels: [UInt32: LabelRecord], depthLimit: Int) -> [UInt32: String] {
+        var paths: [UInt32: String] = [:]
+        for start in labels.keys where paths[start] == nil {
+            var chain: [UInt32] = []
+            var current: UInt32? = start
+            while let label = current, paths[label] == nil, chain.count <= depthLimit {
+                guard let record = labels[label] else { break }
+                chain.append(label)
+                current = record.parent
+            }
+            // `current` is nil (the root was reached) or a label whose path is known.
+            guard chain.count <= depthLimit, current.map({ paths[$0] != nil }) ?? true else { continue }
+            for label in chain.reversed() {
+                let record = labels[label]!
+                paths[label] = LabelPath.path(of: record.name, under: record.parent.flatMap { paths[$0] })
+            }
+        }
+        return paths
     }
 
     /// Decodes every record once, in ordinal order, keeping its key and the list memberships

@@ -32,13 +32,13 @@ public struct Exporter {
             let labels = try reader.labels()
             var position: [LabelID: Int] = [:]
             for (index, label) in labels.enumerated() { position[label.id] = index }
-            let names = labels.map(\.name)
+            // Assets name their labels by path, and so do definitions their parents.
+            let names = labels.map(\.path)
             try writer.writeLabels(
                 labels.map { label in
                     LabelRecord(
                         name: label.name, color: label.color.hex,
-                        parent: label.parent.flatMap { position[$0].map { names[$0] } },
-                        weight: label.weight)
+                        parent: label.parent.flatMap { position[$0].map { names[$0] } }, weight: label.weight)
                 })
             report.labels = labels.count
             var after: AssetOrdinal?

@@ -21,6 +21,9 @@ public enum QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     case timeLimitExceeded(Duration)
     /// The query's `QueryCancellation` was cancelled (its client went away) while it ran.
     case cancelled
+    /// `name` is no label's path, and several labels below the root have it as their name;
+    /// `paths` are (up to five of) theirs.
+    case ambiguousLabel(String, paths: [String])
 
     public var description: String {
         switch self {
@@ -40,6 +43,12 @@ public enum QueryError: Error, Hashable, Sendable, CustomStringConvertible {
                 + "one block of 65,536 assets: use fewer or more selective terms, or ask for less (count, facets, explain)"
         case .timeLimitExceeded(let limit): "the query was stopped after running longer than its time limit (\(limit))"
         case .cancelled: "the query was cancelled"
+        case .ambiguousLabel(let name, let paths):
+            "\"\(name)\" names several labels; write the path of the one you mean: "
+                + paths.map {
+                    "label:\"\($0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+                }
+                .joined(separator: ", ")
         }
     }
 }

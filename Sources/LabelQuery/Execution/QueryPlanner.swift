@@ -47,6 +47,7 @@ struct QueryPlanner {
             var nodes: [PlanNode] = []
             for name in names {
                 guard let root = try reader.labelID(named: name) else {
+                    try refuseIfAmbiguous(name)
                     warnings.append(.unknownLabel(name))
                     continue
                 }
@@ -76,6 +77,7 @@ struct QueryPlanner {
         switch pattern {
         case .exact(let name):
             guard let id = try reader.labelID(named: name) else {
+                try refuseIfAmbiguous(name)
                 warnings.append(.unknownLabel(name))
                 return []
             }
@@ -91,8 +93,16 @@ struct QueryPlanner {
         }
     }
 
+    /// A name that several labels below the root have, and no label has as its path, names
+    /// none of them: the error lists the paths that do.
+    private func refuseIfAmbiguous(_ name: String) throws {
+        let namesakes = try reader.labelIDs(withName: name, limit: 5)
+        guard namesakes.count > 1 else { return }
+        throw QueryError.ambiguousLabel(name, paths: try namesakes.compactMap { try reader.label($0)?.path })
+    }
+
     private func labelNode(_ id: LabelID) throws -> PlanNode {
-        let name = try reader.label(id)?.name ?? String(id.rawValue)
+        let name = try reader.label(id)?.path ?? String(id.rawValue)
         return .list(PlanList(list: .label(id), expression: .labels([.exact(name)])))
     }
 }

@@ -145,10 +145,10 @@ struct ActionHubRoutes {
             guard let reader = try snapshot.namespace(namespace) else { return [] }
             let all = try reader.labels()
             guard !paging.search.isEmpty else { return all }
-            return all.filter { $0.name.range(of: paging.search, options: .caseInsensitive) != nil }
+            return all.filter { $0.path.range(of: paging.search, options: .caseInsensitive) != nil }
         }
         let page = Self.page(labels, paging).map { label -> JSONValue in
-            ["label": .string(label.name), "weight": .double(label.weight ?? 0)]
+            ["label": .string(label.path), "weight": .double(label.weight ?? 0)]
         }
         return .json([
             "items": .array(page), "total": .int(labels.count), "page": .int(paging.page), "size": .int(paging.size),

@@ -58,7 +58,8 @@ struct NativeError: Error {
             case .syntax(let syntax): return query(syntax)
             case .invalidCursor, .cursorMismatch:
                 return NativeError(status: .badRequest, code: "invalid_cursor", message: error.description)
-            case .tooDeep: return NativeError(status: .badRequest, code: "invalid_query", message: error.description)
+            case .tooDeep, .ambiguousLabel:
+                return NativeError(status: .badRequest, code: "invalid_query", message: error.description)
             case .limitOutOfRange:
                 return NativeError(status: .badRequest, code: "invalid_request", message: error.description)
             case .tooManyExpandedLabels, .workBudgetExceeded, .timeLimitExceeded, .cancelled:

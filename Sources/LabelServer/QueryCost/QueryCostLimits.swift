@@ -64,7 +64,7 @@ struct QueryCostError {
     static func applies(to error: QueryError) -> Bool {
         switch error {
         case .tooManyExpandedLabels, .workBudgetExceeded, .timeLimitExceeded, .cancelled: true
-        case .syntax, .invalidCursor, .cursorMismatch, .tooDeep, .limitOutOfRange: false
+        case .syntax, .invalidCursor, .cursorMismatch, .tooDeep, .limitOutOfRange, .ambiguousLabel: false
         }
     }
 

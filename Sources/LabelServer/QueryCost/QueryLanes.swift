@@ -42,7 +42,7 @@ extension ServerRuntime {
             case .workBudgetExceeded: metrics.recordQueryStop(reason: "work_budget")
             case .timeLimitExceeded: metrics.recordQueryStop(reason: "time_limit")
             case .cancelled: metrics.recordQueryStop(reason: "cancelled")
-            case .syntax, .invalidCursor, .cursorMismatch, .tooDeep, .limitOutOfRange: break
+            case .syntax, .invalidCursor, .cursorMismatch, .tooDeep, .limitOutOfRange, .ambiguousLabel: break
             }
             throw error
         }

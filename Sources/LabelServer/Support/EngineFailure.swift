@@ -43,7 +43,7 @@ struct EngineFailure: Sendable {
             message = error.description
             switch error {
             case .invalidLabelName, .invalidNamespaceName, .invalidAssetKey, .invalidAssetType, .valueTooLarge,
-                .invalidWeight, .hierarchyCycle, .hierarchyTooDeep, .labelNameNotFound:
+                .invalidWeight, .hierarchyCycle, .hierarchyTooDeep, .labelNameNotFound, .labelPathTooLong:
                 kind = .invalid
             case .assetNotFound: kind = .assetNotFound
             case .labelNotFound: kind = .labelNotFound

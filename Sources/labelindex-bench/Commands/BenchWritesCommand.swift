@@ -162,7 +162,8 @@ struct BenchWritesCommand: ParsableCommand {
                 guard let labels = try reader.labels(of: pair.key) else {
                     throw CommandFailure.badInput("\(writes): pair \(index + 1): no asset \(pair.key)")
                 }
-                guard !labels.contains(where: { $0.name == pair.label }) else {
+                let labelID = try reader.labelID(named: pair.label)
+                guard !labels.contains(where: { $0.id == labelID }) else {
                     throw CommandFailure.badInput(
                         "\(writes): pair \(index + 1): asset \(pair.key) already carries \(pair.label)")
                 }

@@ -2,10 +2,11 @@ import LabelCommandLine
 import LabelIndex
 
 extension NamespaceReader {
-    /// The label called `name`, or a bad-input failure naming the namespace.
-    func existingLabel(named name: String) throws -> Label {
-        guard let label = try label(named: name) else {
-            throw CommandFailure.badInput("no label named \"\(name)\" in namespace \(namespace)")
+    /// The label whose path (see `LabelPath`) is `path`, or a bad-input failure naming the
+    /// namespace.
+    func existingLabel(named path: String) throws -> Label {
+        guard let label = try label(named: path) else {
+            throw CommandFailure.badInput("no label named \"\(path)\" in namespace \(namespace)")
         }
         return label
     }

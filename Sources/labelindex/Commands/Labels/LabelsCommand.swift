@@ -5,12 +5,14 @@ struct LabelsCommand: ParsableCommand {
         commandName: "labels",
         abstract: "List, create, rename, move, recolor and delete labels.",
         discussion: """
-            Label names are exact and case-sensitive. Labels form a hierarchy: `under:NAME` in \
-            a query matches a label and everything below it.
+            Label names are exact and case-sensitive, and unique among siblings. Labels form a \
+            hierarchy: `under:NAME` in a query matches a label and everything below it. A label \
+            is named by its path: a top-level label's name, or below the root its parent's \
+            path, `/` and its name (`eng/backend`); a name only one label has works too.
 
             Examples:
               labelindex labels tree
-              labelindex labels create eng/backend --parent eng --color '#1F77B4'
+              labelindex labels create backend --parent eng --color '#1F77B4'
               labelindex labels rename staging stage
               labelindex labels move eng/legacy --root
               labelindex labels delete obsolete

@@ -20,7 +20,7 @@ struct LabelsCreateCommand: ParsableCommand {
     @Argument(help: "The new label's name.")
     var name: String
 
-    @Option(help: "The parent label's name.")
+    @Option(help: "The parent label (its path).")
     var parent: String?
 
     @Option(help: "The color, #RRGGBB.")

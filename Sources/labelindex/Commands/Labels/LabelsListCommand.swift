@@ -15,7 +15,7 @@ struct LabelsListCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var namespace: NamespaceOption
 
-    @Option(help: "Only labels whose names start with this prefix.")
+    @Option(help: "Only labels whose path or name starts with this prefix.")
     var prefix: String?
 
     @Flag(help: "Print JSON instead of a table.")
@@ -23,14 +23,14 @@ struct LabelsListCommand: ParsableCommand {
 
     func run() throws {
         let labelStore = try store.openExisting()
-        let (labels, names) = try labelStore.read { snapshot -> ([Label], [LabelID: String]) in
+        let (labels, paths) = try labelStore.read { snapshot -> ([Label], [LabelID: String]) in
             guard let reader = try snapshot.namespace(namespace.namespace) else { return ([], [:]) }
             let all = try reader.labels()
-            let names = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.name) })
-            return (try prefix.map { try reader.labels(withPrefix: $0) } ?? all, names)
+            let paths = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.path) })
+            return (try prefix.map { try reader.labels(withPrefix: $0) } ?? all, paths)
         }
         if json {
-            try JSONPrinting.print(labels.map { LabelOutput($0, parentName: $0.parent.flatMap { names[$0] }) })
+            try JSONPrinting.print(labels.map { LabelOutput($0, parentPath: $0.parent.flatMap { paths[$0] }) })
             return
         }
         var table = Table([
@@ -39,7 +39,7 @@ struct LabelsListCommand: ParsableCommand {
         ])
         for label in labels {
             table.append([
-                label.id.description, label.name, label.parent.flatMap { names[$0] } ?? "", label.color.hex,
+                label.id.description, label.name, label.parent.flatMap { paths[$0] } ?? "", label.color.hex,
                 Formatting.count(label.assetCount), label.weight.map { "\($0)" } ?? "",
             ])
         }
@@ -52,16 +52,20 @@ struct LabelsListCommand: ParsableCommand {
 struct LabelOutput: Encodable {
     var id: UInt32
     var name: String
+    /// What queries and assets call the label (see `LabelPath`).
+    var path: String
+    /// The parent's path.
     var parent: String?
     var color: String
     var weight: Double?
     var assets: Int
     var children: [LabelOutput]?
 
-    init(_ label: Label, parentName: String?, children: [LabelOutput]? = nil) {
+    init(_ label: Label, parentPath: String?, children: [LabelOutput]? = nil) {
         id = label.id.rawValue
         name = label.name
-        parent = parentName
+        path = label.path
+        parent = parentPath
         color = label.color.hex
         weight = label.weight
         assets = label.assetCount

@@ -14,10 +14,10 @@ struct LabelsRenameCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var namespace: NamespaceOption
 
-    @Argument(help: "The label's current name.")
+    @Argument(help: "The label (its path).")
     var name: String
 
-    @Argument(help: "The new name.")
+    @Argument(help: "The new name (the last part of the path).")
     var newName: String
 
     func run() throws {

@@ -24,7 +24,7 @@ struct LabelsTreeCommand: ParsableCommand {
         if json {
             func output(_ node: LabelNode, parent: String?) -> LabelOutput {
                 LabelOutput(
-                    node.label, parentName: parent, children: node.children.map { output($0, parent: node.label.name) })
+                    node.label, parentPath: parent, children: node.children.map { output($0, parent: node.label.path) })
             }
             try JSONPrinting.print(roots.map { output($0, parent: nil) })
             return
