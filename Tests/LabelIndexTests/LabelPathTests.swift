@@ -165,6 +165,15 @@ import Testing
             } catch let error as LabelIndexError { return error }
         }
         #expect(error == .labelPathTooLong([name, name, name].joined(separator: "/"), bytes: 602, limit: 480))
+        // A path longer than one name's limit still names its label, to add or to remove.
+        let path = name + "/" + name
+        try fixture.write { ns in
+            _ = try ns.upsertAsset(.id(1))
+            try ns.apply(.append([LabelAssignment(path)]), to: .id(1))
+        }
+        #expect(try fixture.read { try $0.asset(.id(1))?.labels.map(\.name) } == [path])
+        try fixture.write { try $0.apply(.remove([path]), to: .id(1)) }
+        #expect(try fixture.read { try $0.asset(.id(1))?.labels } == [])
     }
 
     /// Random creates, renames, moves and deletes over a small alphabet (with `/` and `\`), checked

@@ -189,7 +189,10 @@ extension NamespaceWriter {
             ResolvedChange(
                 kind: .remove,
                 labels: try names.compactMap { name in
-                    try validateLabelName(name)
+                    // A path may be longer than one name.
+                    if let violation = NameRule.violation(of: name, limit: LabelPath.limit) {
+                        throw LabelIndexError.invalidLabelName(name, violation)
+                    }
                     return try labelID(named: name).map { AssetRecord.StoredLabel(id: $0.rawValue, weight: nil) }
                 })
         }
