@@ -180,16 +180,16 @@ import Testing
     /// against a model of the tree after every step: the same changes succeed, every label is
     /// found by its path, and `verify()` stays clean.
     @Test(arguments: [1, 2, 3, 4]) func randomChangesKeepEveryPathUnique(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
-        var model: [LabelID: (name: String, parent: LabelID?)] = [:]
+        var random = SeededGenerator(seed: seed)
+        typealias Tree = [LabelID: (name: String, parent: LabelID?)]
+        var model: Tree = [:]
         let names = ["a", "b", "a/b", #"a\b"#, "b/a"]
-        func path(_ id: LabelID) -> String {
-            let entry = model[id]!
-            return LabelPath.path(of: entry.name, under: entry.parent.map(path))
+        func path(_ id: LabelID, in tree: Tree) -> String {
+            let entry = tree[id]!
+            return LabelPath.path(of: entry.name, under: entry.parent.map { path($0, in: tree) })
         }
-        func pathTaken(_ candidate: String, excluding: Set<LabelID> = []) -> Bool {
-            model.keys.contains { !excluding.contains($0) && path($0) == candidate }
-        }
+        func path(_ id: LabelID) -> String { path(id, in: model) }
+        func pathsAreUnique(_ tree: Tree) -> Bool { Set(tree.keys.map { path($0, in: tree) }).count == tree.count }
         func subtree(_ id: LabelID) -> [LabelID] {
             [id] + model.filter { $0.value.parent == id }.keys.sorted().flatMap(subtree)
         }
@@ -200,43 +200,33 @@ import Testing
             let pick = ids.isEmpty ? nil : ids[Int(random.next() % UInt64(ids.count))]
             let name = names[Int(random.next() % UInt64(names.count))]
             let parent = random.next() % 3 == 0 ? nil : pick
+            var changed = model
             switch (random.next() % 4, pick) {
             case (0, _), (_, nil):
-                let expected = !pathTaken(LabelPath.path(of: name, under: parent.map(path))) && depth(parent) < 32
+                changed[LabelID(.max)] = (name, parent)
+                let expected = pathsAreUnique(changed) && depth(parent) < 32
                 let created = try? fixture.write { try $0.createLabel(NewLabel(name: name, parent: parent)) }
                 #expect((created != nil) == expected)
                 if let created { model[created.id] = (name, parent) }
             case (1, let label?):
-                let moving = Set(subtree(label))
-                var changed = model
                 changed[label]!.name = name
-                let saved = model
-                model = changed
-                let expected = !moving.contains { pathTaken(path($0), excluding: [$0]) }
-                model = saved
                 let renamed = try? fixture.write { try $0.updateLabel(label, LabelUpdate(name: name)) }
-                #expect((renamed != nil) == (expected || name == model[label]!.name))
-                if renamed != nil { model[label]!.name = name }
+                #expect((renamed != nil) == pathsAreUnique(changed))
+                if renamed != nil { model = changed }
             case (2, let label?):
-                let moving = Set(subtree(label))
-                if let parent, moving.contains(parent) {
+                if let parent, subtree(label).contains(parent) {
                     #expect(throws: LabelIndexError.self) {
                         try fixture.write { try $0.updateLabel(label, LabelUpdate(parent: .label(parent))) }
                     }
                     continue
                 }
-                let saved = model
-                model[label]!.parent = parent
-                let expected =
-                    saved[label]!.parent == parent
-                    || (!moving.contains { pathTaken(path($0), excluding: [$0]) }
-                        && depth(parent) + height(label) <= 32)
-                model = saved
+                changed[label]!.parent = parent
+                let expected = pathsAreUnique(changed) && depth(parent) + height(label) <= 32
                 let moved = try? fixture.write {
                     try $0.updateLabel(label, LabelUpdate(parent: parent.map { .label($0) } ?? .root))
                 }
                 #expect((moved != nil) == expected)
-                if moved != nil { model[label]!.parent = parent }
+                if moved != nil { model = changed }
             case (_, let label?):
                 let doomed = subtree(label)
                 #expect(try fixture.write { try $0.deleteLabel(label) }.sorted() == doomed.sorted())
@@ -307,18 +297,5 @@ import Testing
             try snapshot.transaction.value(in: fixture.store.schema.meta, forKey: Schema.versionKey)
         }
         #expect(version == [2, 0, 0, 0])
-    }
-}
-
-/// A small deterministic generator for the random test (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

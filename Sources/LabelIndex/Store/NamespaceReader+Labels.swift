@@ -26,17 +26,9 @@ extension NamespaceReader {
 
     /// The labels named exactly `name`, under any parent, in id order (at most `limit`).
     public func labelIDs(withName name: String, limit: Int = .max) throws -> [LabelID] {
-        var result: [LabelID] = []
-        _ = try transaction.withCursor(on: schema.labelsByName) { cursor in
-            try Keys.labelName(id, name).withUnsafeBytes { key in
-                try cursor.forEachDuplicatePage(ofKey: key) { values in
-                    for offset in stride(from: 0, to: values.count, by: 4) where result.count < limit {
-                        result.append(LabelID(values.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-                    }
-                }
-            }
+        try Keys.labelName(id, name).withUnsafeBytes { key in
+            try ids(in: schema.labelsByName, under: key, limit: limit).map { LabelID($0) }
         }
-        return result
     }
 
     /// Every label, in id (creation) order.
@@ -196,16 +188,20 @@ extension NamespaceReader {
 
     /// Children ids of `parent` (0 = root), read a page at a time with `MDB_GET_MULTIPLE`.
     func childIDs(of parent: UInt32) throws -> [UInt32] {
-        try transaction.withCursor(on: schema.children) { cursor in
-            try Keys.pair(id, parent).withUnsafeBytes { key in
-                var result: [UInt32] = []
-                try cursor.forEachDuplicatePage(ofKey: key) { values in
-                    for offset in stride(from: 0, to: values.count, by: 4) {
-                        result.append(values.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-                    }
+        try Keys.pair(id, parent).withUnsafeBytes { try ids(in: schema.children, under: $0) }
+    }
+
+    /// The label ids (u32, native order) held under `key` in a DUPFIXED database, at most
+    /// `limit`, read a page at a time.
+    private func ids(in database: Database, under key: UnsafeRawBufferPointer, limit: Int = .max) throws -> [UInt32] {
+        try transaction.withCursor(on: database) { cursor in
+            var result: [UInt32] = []
+            try cursor.forEachDuplicatePage(ofKey: key) { values in
+                for offset in stride(from: 0, to: values.count, by: 4) where result.count < limit {
+                    result.append(values.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
                 }
-                return result
             }
+            return result
         }
     }
 }

@@ -259,19 +259,11 @@ extension NamespaceWriter {
     }
 
     private func putNameIndex(_ name: String, id labelID: UInt32) throws {
-        try withUnsafeBytes(of: labelID) { value in
-            try Keys.labelName(id, name).withUnsafeBytes {
-                try writeTransaction.put(value, in: schema.labelsByName, forKey: $0)
-            }
-        }
+        try Keys.labelName(id, name).withUnsafeBytes { try add(labelID, in: schema.labelsByName, under: $0) }
     }
 
     private func removeNameIndex(_ name: String, id labelID: UInt32) throws {
-        try withUnsafeBytes(of: labelID) { value in
-            try Keys.labelName(id, name).withUnsafeBytes {
-                _ = try writeTransaction.delete(from: schema.labelsByName, key: $0, value: value)
-            }
-        }
+        try Keys.labelName(id, name).withUnsafeBytes { try remove(labelID, from: schema.labelsByName, under: $0) }
     }
 
     /// Refuses a path that is too long or already names a label.
@@ -287,16 +279,8 @@ extension NamespaceWriter {
     /// Every old path is removed before any new one is checked, so a subtree may move onto
     /// paths it held itself.
     private func repath(_ label: UInt32, to path: String) throws {
-        var moving: [(id: UInt32, name: String, parent: UInt32)] = []
-        var frontier = [label]
-        while !frontier.isEmpty {
-            var next: [UInt32] = []
-            for member in frontier {
-                guard let stored = try labelRecord(member) else { continue }
-                moving.append((member, stored.name, stored.parent ?? 0))
-                next.append(contentsOf: try childIDs(of: member))
-            }
-            frontier = next
+        let moving = try ([LabelID(label)] + descendants(of: LabelID(label))).compactMap { member in
+            try labelRecord(member.rawValue).map { (id: member.rawValue, name: $0.name, parent: $0.parent ?? 0) }
         }
         for member in moving {
             try writeTransaction.delete(from: schema.labelNames, key: Keys.labelName(id, try labelPath(member.id)))
@@ -314,16 +298,19 @@ extension NamespaceWriter {
     }
 
     private func linkChild(_ child: UInt32, to parent: UInt32) throws {
-        try Keys.pair(id, parent).withUnsafeBytes { key in
-            try withUnsafeBytes(of: child) { try writeTransaction.put($0, in: schema.children, forKey: key) }
-        }
+        try Keys.pair(id, parent).withUnsafeBytes { try add(child, in: schema.children, under: $0) }
     }
 
     private func unlinkChild(_ child: UInt32, from parent: UInt32) throws {
-        try Keys.pair(id, parent).withUnsafeBytes { key in
-            try withUnsafeBytes(of: child) {
-                _ = try writeTransaction.delete(from: schema.children, key: key, value: $0)
-            }
-        }
+        try Keys.pair(id, parent).withUnsafeBytes { try remove(child, from: schema.children, under: $0) }
+    }
+
+    /// Adds a label id (u32, native order) to the ids under `key` in a DUPFIXED database.
+    private func add(_ labelID: UInt32, in database: Database, under key: UnsafeRawBufferPointer) throws {
+        try withUnsafeBytes(of: labelID) { try writeTransaction.put($0, in: database, forKey: key) }
+    }
+
+    private func remove(_ labelID: UInt32, from database: Database, under key: UnsafeRawBufferPointer) throws {
+        try withUnsafeBytes(of: labelID) { _ = try writeTransaction.delete(from: database, key: key, value: $0) }
     }
 }
